@@ -1,0 +1,200 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A plain Docker Engine API client.
+
+The Docker SDK for Python only provides the transport (unix socket, TCP with
+TLS, SSH). Request bodies are built by this collection and sent as raw JSON,
+because the SDK's helpers cannot express every field the Engine API takes.
+Everything here raises DockerError and knows nothing about Ansible.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+import typing as t
+
+from ansible_collections.dockernet.core.plugins.module_utils._options import (
+    ConnectionSettings,
+    api_at_least,
+)
+
+DOCKER_IMPORT_ERROR: t.Optional[str]
+try:
+    import docker
+    import requests
+    from docker.errors import DockerException, TLSParameterError
+    from requests.adapters import HTTPAdapter
+except ImportError:
+    DOCKER_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = object
+else:
+    DOCKER_IMPORT_ERROR = None
+
+
+class DockerError(Exception):
+    """The one exception type for daemon, connection and API-version problems."""
+
+    def __init__(self, message: str, status: t.Optional[int] = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+
+class _HostnameAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+    """Verifies the daemon's certificate against tls_hostname instead of the URL's host."""
+
+    def __init__(self, tls_hostname: str) -> None:
+        self._tls_hostname = tls_hostname
+        super().__init__()
+
+    def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+        kwargs["assert_hostname"] = self._tls_hostname
+        kwargs["server_hostname"] = self._tls_hostname
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
+    host = settings.docker_host
+    text = str(error)
+    if host.startswith("unix://"):
+        path = host[len("unix://"):]
+        if "No such file" in text or "FileNotFoundError" in text:
+            return (
+                f"Cannot reach the Docker daemon at {host}: the socket {path} does not exist. "
+                "Start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket."
+            )
+        if "Permission denied" in text or "PermissionError" in text:
+            return (
+                f"Cannot reach the Docker daemon at {host}: permission denied on {path}. "
+                "Run the task with become: true or as a member of the socket's group."
+            )
+        if "Connection refused" in text:
+            return (
+                f"Cannot reach the Docker daemon at {host}: nothing listens on {path}. "
+                "Start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
+            )
+    if "SSL" in text or "certificate" in text.lower() or "TLS" in text:
+        return (
+            f"TLS connection to the Docker daemon at {host} failed ({_short(text)}). "
+            "Check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."
+        )
+    if "Connection aborted" in text or "RemoteDisconnected" in text or "BadStatusLine" in text:
+        return (
+            f"The Docker daemon at {host} closed the connection ({_short(text)}). "
+            "If the daemon requires TLS, set tls: true or validate_certs: true with its certificates."
+        )
+    return (
+        f"Cannot reach the Docker daemon at {host} ({_short(text)}). "
+        "Check that dockerd runs there and that docker_host (or DOCKER_HOST) is right."
+    )
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class DockerClient:
+    """A thin JSON client on top of the SDK's transport, with API-version gating."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        if DOCKER_IMPORT_ERROR is not None:
+            raise DockerError("the Python package 'docker' (Docker SDK for Python) is not installed")
+        self.settings = settings
+        self.request_count = 0
+        tls_config: t.Any = False
+        if settings.uses_tls:
+            client_pair = None
+            if settings.client_cert or settings.client_key:
+                if not (settings.client_cert and settings.client_key):
+                    raise DockerError("client_cert and client_key must be given together for TLS client authentication")
+                client_pair = (settings.client_cert, settings.client_key)
+            try:
+                tls_config = docker.tls.TLSConfig(
+                    client_cert=client_pair,
+                    ca_cert=settings.ca_path if settings.validate_certs else None,
+                    verify=settings.validate_certs,
+                )
+            except TLSParameterError as exc:
+                raise DockerError(f"TLS settings are not usable: {exc}. Check ca_path, client_cert and client_key.") from None
+        try:
+            self._api = docker.APIClient(
+                base_url=settings.docker_host,
+                version=settings.api_version,
+                timeout=settings.timeout,
+                tls=tls_config,
+                use_ssh_client=settings.use_ssh_client,
+            )
+            if settings.tls_hostname and settings.validate_certs:
+                self._api.mount("https://", _HostnameAdapter(settings.tls_hostname))
+            # APIClient(version="auto") asks the daemon once; count it like any other request.
+            if settings.api_version.lower() == "auto":
+                self.request_count += 1
+        except DockerException as exc:
+            raise DockerError(_unreachable_message(settings, exc)) from None
+        except requests.exceptions.RequestException as exc:
+            raise DockerError(_unreachable_message(settings, exc)) from None
+
+    @property
+    def api_version(self) -> str:
+        return str(self._api.api_version)
+
+    def require_api(self, option: str, minimum: str) -> None:
+        """Fail before sending anything: the daemon silently drops fields it does not know."""
+        if not api_at_least(self.api_version, minimum):
+            raise DockerError(
+                f"{option} needs Docker Engine API {minimum} or newer, but the daemon at "
+                f"{self.settings.docker_host} speaks API {self.api_version}. Upgrade the engine, or leave {option} out."
+            )
+
+    def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any) -> t.Any:
+        url = self._api._url("{0}", path)
+        kwargs: t.Dict[str, t.Any] = {}
+        if params:
+            kwargs["params"] = dict(params)
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+            kwargs["headers"] = {"Content-Type": "application/json"}
+        self.request_count += 1
+        try:
+            response = getattr(self._api, "_" + method)(url, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            raise DockerError(_unreachable_message(self.settings, exc)) from None
+        if response.status_code >= 400:
+            raise DockerError(self._daemon_message(method, path, response), status=response.status_code)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    @staticmethod
+    def _daemon_message(method: str, path: str, response: t.Any) -> str:
+        try:
+            detail = response.json().get("message") or response.text
+        except ValueError:
+            detail = response.text
+        return f"the Docker daemon refused {method.upper()} {path} (HTTP {response.status_code}): {_short(str(detail))}"
+
+    def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
+        return self._request("get", path, params, None)
+
+    def post(self, path: str, body: t.Any = None, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
+        return self._request("post", path, params, body)
+
+    def delete(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
+        return self._request("delete", path, params, None)
+
+    def close(self) -> None:
+        self._api.close()
+
+
+def encode_filters(filters: t.Mapping[str, t.Iterable[str]]) -> str:
+    """The Engine API's filter format: a JSON object of name -> list of values."""
+    return json.dumps({key: sorted(set(values)) for key, values in filters.items() if values})

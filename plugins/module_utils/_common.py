@@ -1,0 +1,54 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Adapts the plain client to Ansible: argument specs, connection, failing once."""
+
+from __future__ import annotations
+
+import os
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.dockernet.core.plugins.module_utils._client import (
+    DOCKER_IMPORT_ERROR,
+    DockerClient,
+    DockerError,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._options import (
+    CONNECTION_ARGUMENT_SPEC,
+    OptionError,
+    resolve_connection,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+
+def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The module's own options plus the shared connection options."""
+    spec: t.Dict[str, t.Any] = {key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}
+    spec.update(module_spec)
+    return spec
+
+
+def connect(module: AnsibleModule) -> DockerClient:
+    if DOCKER_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("docker"), exception=DOCKER_IMPORT_ERROR)
+    try:
+        settings = resolve_connection(module.params, os.environ)
+        return DockerClient(settings)
+    except (OptionError, DockerError) as exc:
+        module.fail_json(msg=str(exc))
+        raise  # unreachable: fail_json exits
+
+
+def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.Any]]) -> None:
+    """Connect, run the task, and turn its result or its one error type into the module's exit."""
+    client = connect(module)
+    try:
+        result = task(client)
+    except (DockerError, ValidationError, OptionError) as exc:
+        extra = getattr(exc, "result", None) or {}
+        module.fail_json(msg=str(exc), **extra)
+    finally:
+        client.close()
+    module.exit_json(**result)

@@ -1,0 +1,99 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Finding networks and containers by exact name or full ID, and listing with filters."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.dockernet.core.plugins.module_utils._client import (
+    DockerClient,
+    DockerError,
+    encode_filters,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+FULL_ID = re.compile(r"^[0-9a-f]{64}$")
+NETWORK_LIST_FILTERS = ("driver", "id", "label", "name", "scope", "type", "dangling")
+
+
+def is_exact_match(reference: str, name: str, object_id: str) -> bool:
+    """A reference matches only by exact name or by the full ID: never a prefix or substring."""
+    return reference == name or (FULL_ID.match(reference) is not None and reference == object_id)
+
+
+def _name_of(obj: t.Mapping[str, t.Any]) -> str:
+    name = str(obj.get("Name") or "")
+    return name[1:] if name.startswith("/") else name
+
+
+def inspect_network(client: DockerClient, reference: str, verbose: bool = False) -> t.Optional[t.Dict[str, t.Any]]:
+    """Inspect one network by exact name or full ID; None when there is none.
+
+    The daemon's own lookup also accepts ID prefixes; a hit that is not an exact
+    match is treated as "not found" so that `db` never finds `dbbackup` or an ID
+    starting with `db`.
+    """
+    params = {"verbose": "true"} if verbose else None
+    try:
+        found = client.get(f"/networks/{reference}", params=params)
+    except DockerError as exc:
+        if exc.not_found:
+            return None
+        if "ambiguous" in str(exc) or "multiple" in str(exc):
+            ids = [n["Id"] for n in client.get("/networks", params={"filters": encode_filters({"name": [reference]})}) if n.get("Name") == reference]
+            raise DockerError(
+                f"name: the daemon holds {len(ids)} networks named {reference!r} ({', '.join(ids)}); "
+                "remove the extra ones by ID (docker network rm ID) before managing it by name"
+            ) from None
+        raise
+    if not is_exact_match(reference, _name_of(found), str(found.get("Id", ""))):
+        return None
+    return t.cast(t.Dict[str, t.Any], found)
+
+
+def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t.List[str]]:
+    """Turn the user's filters into the Engine API's {name: [values]} form, checking names and values."""
+    result: t.Dict[str, t.List[str]] = {}
+    for key, value in (filters or {}).items():
+        if key not in NETWORK_LIST_FILTERS:
+            raise ValidationError(f"filters.{key}", f"is not a network filter; use one of {', '.join(NETWORK_LIST_FILTERS)}")
+        values = value if isinstance(value, list) else [value]
+        strings = []
+        for item in values:
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            strings.append(str(item))
+        if key == "type" and any(v not in ("custom", "builtin") for v in strings):
+            raise ValidationError("filters.type", f"{value!r} is not a network type; use custom or builtin")
+        if key == "dangling" and any(v not in ("true", "false", "1", "0") for v in strings):
+            raise ValidationError("filters.dangling", f"{value!r} is not a boolean; use true or false")
+        result[key] = strings
+    return result
+
+
+def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], verbose: bool = False) -> t.List[t.Dict[str, t.Any]]:
+    """Full inspect results (with attached containers) for every network the filters match."""
+    params = {"filters": encode_filters(filters)} if filters else None
+    summaries = client.get("/networks", params=params) or []
+    result = []
+    for summary in sorted(summaries, key=lambda n: (n.get("Name", ""), n.get("Id", ""))):
+        found = inspect_network(client, summary["Id"], verbose=verbose)
+        if found is not None:  # removed between the list and the inspect
+            result.append(found)
+    return result
+
+
+def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:
+    """Inspect one container by exact name or full ID (short IDs are refused: they can be ambiguous)."""
+    try:
+        found = client.get(f"/containers/{reference}/json")
+    except DockerError as exc:
+        if exc.not_found:
+            return None
+        raise
+    if not is_exact_match(reference, _name_of(found), str(found.get("Id", ""))):
+        return None
+    return t.cast(t.Dict[str, t.Any], found)

@@ -1,0 +1,88 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared validation helpers: one error type whose message names field, value and fix."""
+
+from __future__ import annotations
+
+import ipaddress
+import typing as t
+
+IPNetwork = t.Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+IPAddress = t.Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+
+
+class ValidationError(ValueError):
+    """Bad input, detected before anything is sent to the daemon."""
+
+    def __init__(self, field: str, message: str, result: t.Optional[t.Dict[str, t.Any]] = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.result = result or {}
+
+
+def parse_network(field: str, value: t.Any, strict: bool = True) -> IPNetwork:
+    text = str(value).strip()
+    if "/" not in text:
+        raise ValidationError(field, f"{value!r} is not a CIDR; write it with a prefix length, for example 10.10.0.0/24 or fd00:10::/64")
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        pass
+    try:
+        loose = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not a valid CIDR; write it like 10.10.0.0/24 or fd00:10::/64") from None
+    if strict:
+        raise ValidationError(field, f"{value!r} has host bits set; the network address is {loose}")
+    return loose
+
+
+def parse_address(field: str, value: t.Any) -> IPAddress:
+    text = str(value).strip()
+    if "/" in text:
+        # Docker reports some addresses (endpoints, gateways on some drivers) with a prefix.
+        text = text.split("/", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not a valid IP address; write it like 10.10.0.5 or fd00:10::5") from None
+
+
+def normalise_address(value: t.Optional[str]) -> t.Optional[str]:
+    """Canonical spelling of an address from the daemon, or None for empty/unparseable."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(str(value).split("/", 1)[0]))
+    except ValueError:
+        return str(value)
+
+
+def normalise_network_text(value: t.Optional[str]) -> t.Optional[str]:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_network(str(value), strict=False))
+    except ValueError:
+        return str(value)
+
+
+def option_string(value: t.Any) -> str:
+    """What the daemon stores for a driver option or label value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def string_dict(field: str, value: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[t.Dict[str, str]]:
+    if value is None:
+        return None
+    result: t.Dict[str, str] = {}
+    for key, item in value.items():
+        if item is None:
+            raise ValidationError(f"{field}.{key}", "has no value; give a string (use an empty string '' for an empty value)")
+        if isinstance(item, (dict, list)):
+            raise ValidationError(f"{field}.{key}", f"{item!r} is not a scalar; values must be strings, numbers or booleans")
+        result[str(key)] = option_string(item)
+    return result
