@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import typing as t
 
@@ -21,6 +22,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     resolve_connection,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+T = t.TypeVar("T")
 
 
 def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
@@ -41,14 +44,32 @@ def connect(module: AnsibleModule) -> DockerClient:
         raise  # unreachable: fail_json exits
 
 
+ERRORS = (DockerError, ValidationError, OptionError)
+
+
+@contextlib.contextmanager
+def failing_on_errors(module: AnsibleModule) -> t.Iterator[None]:
+    """Turn the collection's error types into one fail_json with their message (and partial result)."""
+    try:
+        yield
+    except ERRORS as exc:
+        extra = getattr(exc, "result", None) or {}
+        module.fail_json(msg=str(exc), **extra)
+
+
+def validated(module: AnsibleModule, parse: t.Callable[[], T]) -> T:
+    """Validate the task's input before connecting, so bad input never reaches the daemon."""
+    with failing_on_errors(module):
+        return parse()
+    raise AssertionError("unreachable: fail_json exits")
+
+
 def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.Any]]) -> None:
     """Connect, run the task, and turn its result or its one error type into the module's exit."""
     client = connect(module)
     try:
-        result = task(client)
-    except (DockerError, ValidationError, OptionError) as exc:
-        extra = getattr(exc, "result", None) or {}
-        module.fail_json(msg=str(exc), **extra)
+        with failing_on_errors(module):
+            result = task(client)
     finally:
         client.close()
     module.exit_json(**result)

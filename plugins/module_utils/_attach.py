@@ -1,0 +1,82 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Daemon calls for container attachments: who is attached, connect, disconnect."""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, replace
+
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
+    Endpoint,
+    actual_endpoint,
+    connect_body,
+    endpoint_settings,
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One container's endpoint on one network, as recorded before a change."""
+
+    container_id: str
+    container_name: str
+    running: bool
+    endpoint: Endpoint
+
+    def as_dict(self) -> t.Dict[str, t.Any]:
+        return {"container": self.container_name, "id": self.container_id, "running": self.running, **self.endpoint.as_dict()}
+
+
+def container_name(container: t.Mapping[str, t.Any]) -> str:
+    return str(container.get("Name", "")).lstrip("/")
+
+
+def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_id: str) -> t.Optional[Attachment]:
+    raw = endpoint_settings(container, network_name, network_id)
+    if raw is None:
+        return None
+    endpoint = actual_endpoint(container, raw)
+    # A reconnect must not pin the MAC address the daemon picked last time.
+    return Attachment(
+        container_id=str(container["Id"]),
+        container_name=container_name(container),
+        running=bool((container.get("State") or {}).get("Running")),
+        endpoint=replace(endpoint, mac_address=None),
+    )
+
+
+def attached_container_ids(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
+    """Running and stopped containers on a network (its inspect only lists running ones).
+
+    Containers that were created but never started carry no network ID yet, only the name.
+    """
+    ids = {cid for cid in (network.get("Containers") or {}) if not cid.startswith("ep-") and not cid.startswith("lb-")}
+    listing = client.get("/containers/json", params={"all": "true", "filters": encode_filters({"network": [network["Id"], network["Name"]]})}) or []
+    ids.update(str(c["Id"]) for c in listing)
+    return sorted(ids)
+
+
+def attached_containers(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[Attachment]:
+    result = []
+    for cid in attached_container_ids(client, network):
+        try:
+            container = client.get(f"/containers/{cid}/json")
+        except DockerError as exc:
+            if exc.not_found:
+                continue  # removed meanwhile
+            raise
+        attachment = attachment_of(container, str(network["Name"]), str(network["Id"]))
+        if attachment is not None:
+            result.append(attachment)
+    return sorted(result, key=lambda a: a.container_name)
+
+
+def connect(client: DockerClient, network_id: str, container_id: str, endpoint: Endpoint) -> None:
+    client.post(f"/networks/{network_id}/connect", connect_body(container_id, endpoint))
+
+
+def disconnect(client: DockerClient, network_id: str, container_id: str, force: bool = False) -> None:
+    client.post(f"/networks/{network_id}/disconnect", {"Container": container_id, "Force": force})

@@ -1,0 +1,264 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bring one network to its desired state: plan, then (outside check mode) apply.
+
+Recreating is lossless: every attached container, running or stopped, is
+reconnected with its endpoint settings; when the new network cannot be created,
+the old one is restored with its containers before failing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import typing as t
+from dataclasses import dataclass, field, replace
+
+from ansible_collections.dockernet.core.plugins.module_utils._attach import (
+    Attachment,
+    attached_containers,
+    connect,
+    disconnect,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import addresses_outside, without_addresses
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
+    Difference,
+    create_body,
+    network_differences,
+    required_api_versions,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
+    DAEMON_DRIVER_OPTIONS,
+    ENGINE_IPAM_OPTIONS,
+    NetworkState,
+    actual_from_inspect,
+    predicted_state,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+RECREATE_MODES = ("on_change", "never", "always")
+
+
+@dataclass
+class NetworkResult:
+    """What one network task did (or would do in check mode)."""
+
+    name: str
+    changed: bool = False
+    actions: t.List[str] = field(default_factory=list)
+    differences: t.List[Difference] = field(default_factory=list)
+    before: t.Dict[str, t.Any] = field(default_factory=dict)
+    after: t.Dict[str, t.Any] = field(default_factory=dict)
+    network: t.Optional[t.Dict[str, t.Any]] = None
+    reconnected: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
+    dropped_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
+
+    def act(self, action: str) -> None:
+        self.actions.append(action)
+        self.changed = True
+
+    def as_dict(self) -> t.Dict[str, t.Any]:
+        return {
+            "changed": self.changed,
+            "actions": self.actions,
+            "differences": [d.as_dict() for d in self.differences],
+            "network": self.network,
+            "reconnected": self.reconnected,
+            "dropped_addresses": self.dropped_addresses,
+            "diff": {"before": self.before, "after": self.after},
+        }
+
+
+def comparable_actual(actual: NetworkState) -> NetworkState:
+    """The actual state without what the engine adds by itself, as shown in diffs and recreated from."""
+    return replace(
+        actual,
+        driver_options={k: v for k, v in (actual.driver_options or {}).items() if k not in DAEMON_DRIVER_OPTIONS},
+        ipam_options={k: v for k, v in (actual.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v},
+    )
+
+
+def check_api(client: DockerClient, desired: NetworkState) -> None:
+    for option, version in required_api_versions(desired):
+        client.require_api(option, version)
+
+
+def check_subnet_conflicts(client: DockerClient, desired: NetworkState, own_id: t.Optional[str]) -> None:
+    """A subnet that overlaps another Docker network fails here, naming that network."""
+    if not desired.ipam_config:
+        return
+    mine = [ipaddress.ip_network(pool.subnet) for pool in desired.ipam_config]
+    for other in client.get("/networks") or []:
+        if other.get("Id") == own_id or other.get("Name") == desired.name:
+            continue
+        for config in (other.get("IPAM") or {}).get("Config") or []:
+            try:
+                theirs = ipaddress.ip_network(str(config.get("Subnet")), strict=False)
+            except ValueError:
+                continue
+            for subnet in mine:
+                if subnet.version == theirs.version and subnet.overlaps(theirs):  # type: ignore[arg-type]
+                    raise ValidationError(
+                        "ipam_config",
+                        f"subnet {subnet} overlaps {theirs} of network {other.get('Name')!r}; pick a free range or remove that network",
+                    )
+
+
+def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
+    if network.get("Scope") != "swarm":
+        return []
+    try:
+        services = client.get("/services") or []
+    except DockerError:
+        return []  # not a manager: services are not visible here
+    refs = {network.get("Id"), network.get("Name")}
+    return sorted(
+        str(s.get("Spec", {}).get("Name"))
+        for s in services
+        if any(n.get("Target") in refs for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or []))
+    )
+
+
+def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t.Any]:
+    """Create and return the inspect result; a create racing another run converges instead of duplicating."""
+    try:
+        created = client.post("/networks/create", create_body(desired))
+    except DockerError as exc:
+        if exc.status == 409:
+            existing = inspect_network(client, desired.name)
+            if existing is not None:
+                return existing
+        raise
+    created_id = str(created["Id"])
+    # Older daemons can let two simultaneous creates with the same name both succeed; keep the oldest.
+    same_name = [n for n in client.get("/networks", params={"filters": encode_filters({"name": [desired.name]})}) or []
+                 if n.get("Name") == desired.name]
+    if len(same_name) > 1:
+        keeper = min(same_name, key=lambda n: (str(n.get("Created")), str(n.get("Id"))))
+        if keeper["Id"] != created_id:
+            client.delete(f"/networks/{created_id}")
+            created_id = str(keeper["Id"])
+    found = client.get(f"/networks/{created_id}")
+    return t.cast(t.Dict[str, t.Any], found)
+
+
+def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
+    subnets = [str(c.get("Subnet")) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+    failures = []
+    for attachment in attachments:
+        endpoint = attachment.endpoint
+        outside = addresses_outside(endpoint, subnets) if subnets else [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a]
+        if outside:
+            endpoint = without_addresses(endpoint, outside)
+            result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
+        try:
+            connect(client, str(network["Id"]), attachment.container_id, endpoint)
+        except DockerError as exc:
+            failures.append(f"{attachment.container_name}: {exc}")
+            continue
+        result.reconnected.append(attachment.as_dict())
+    return failures
+
+
+def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: NetworkState, result: NetworkResult, check_mode: bool) -> None:
+    name = str(actual_raw["Name"])
+    services = swarm_services_using(client, actual_raw)
+    if services:
+        raise DockerError(
+            f"network {name!r} must be recreated to apply the change, but swarm services use it: {', '.join(services)}. "
+            "Remove those services from the network first, or leave the network as it is"
+        )
+    attachments = attached_containers(client, actual_raw)
+    for attachment in attachments:
+        result.act(f"disconnect container {attachment.container_name} from network {name}")
+    result.act(f"remove network {name}")
+    result.act(f"create network {name}")
+    for attachment in attachments:
+        result.act(f"connect container {attachment.container_name} to network {name}")
+    if check_mode:
+        return
+    old_id = str(actual_raw["Id"])
+    for attachment in attachments:
+        disconnect(client, old_id, attachment.container_id, force=True)
+    client.delete(f"/networks/{old_id}")
+    try:
+        new_network = create_network(client, target)
+    except DockerError as exc:
+        restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw)))
+        failures = _reconnect(client, restored, attachments, NetworkResult(name=name))
+        detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
+        raise DockerError(
+            f"recreating network {name!r} failed ({exc}); the old network was restored with its "
+            f"{len(attachments)} container(s){detail}"
+        ) from None
+    failures = _reconnect(client, new_network, attachments, result)
+    if failures:
+        raise DockerError(f"network {name!r} was recreated but containers could not be reconnected: {'; '.join(failures)}")
+    result.network = client.get(f"/networks/{new_network['Id']}")
+
+
+def ensure_present(
+    client: DockerClient, desired: NetworkState, recreate_mode: str, check_mode: bool, actual_raw: t.Optional[t.Dict[str, t.Any]] = None,
+    lookup: bool = True,
+) -> NetworkResult:
+    """Converge one network. actual_raw may be given by a caller that already inspected it (lookup=False)."""
+    check_api(client, desired)
+    result = NetworkResult(name=desired.name)
+    if lookup:
+        actual_raw = inspect_network(client, desired.name)
+    if actual_raw is None:
+        check_subnet_conflicts(client, desired, None)
+        if desired.config_from is not None and inspect_network(client, desired.config_from) is None:
+            raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
+        predicted = predicted_state(desired, None)
+        result.after = predicted.as_dict()
+        result.act(f"create network {desired.name}")
+        result.network = predicted.as_dict() if check_mode else create_network(client, desired)
+        return result
+
+    actual = comparable_actual(actual_from_inspect(actual_raw))
+    result.differences = network_differences(desired, actual)
+    target = predicted_state(desired, actual)
+    result.before = actual.as_dict()
+    result.after = target.as_dict()
+    if not result.differences and recreate_mode != "always":
+        result.network = actual_raw
+        return result
+    if recreate_mode == "never":
+        raise ValidationError(
+            "recreate",
+            f"network {desired.name!r} differs and Docker cannot change it in place: "
+            + "; ".join(d.describe() for d in result.differences)
+            + ". Set recreate: on_change to recreate it (attached containers are reconnected)",
+            result={"differences": [d.as_dict() for d in result.differences]},
+        )
+    if result.differences:
+        check_subnet_conflicts(client, desired, str(actual_raw["Id"]))
+    recreate(client, actual_raw, target, result, check_mode)
+    if check_mode:
+        result.network = target.as_dict()
+    return result
+
+
+def ensure_absent(client: DockerClient, name: str, force: bool, check_mode: bool) -> NetworkResult:
+    result = NetworkResult(name=name)
+    actual_raw = inspect_network(client, name)
+    if actual_raw is None:
+        return result
+    result.before = comparable_actual(actual_from_inspect(actual_raw)).as_dict()
+    attachments = attached_containers(client, actual_raw)
+    if attachments and not force:
+        raise DockerError(
+            f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
+            "Set force: true to disconnect them first, or disconnect them yourself"
+        )
+    for attachment in attachments:
+        result.act(f"disconnect container {attachment.container_name} from network {name}")
+    result.act(f"remove network {name}")
+    if not check_mode:
+        for attachment in attachments:
+            disconnect(client, str(actual_raw["Id"]), attachment.container_id, force=True)
+        client.delete(f"/networks/{actual_raw['Id']}")
+    return result

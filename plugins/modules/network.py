@@ -1,0 +1,310 @@
+#!/usr/bin/python
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: network
+short_description: Manage one Docker network as an idempotent state
+version_added: 0.1.0
+description:
+  - Creates, compares, recreates and removes one Docker network, like C(docker network create) and
+    C(docker network rm), idempotently and with check mode and diff support.
+  - Every option is compared only when given. Docker cannot change a network in place, so a difference
+    recreates the network (see O(recreate)). Recreating loses nothing - every attached container,
+    running or stopped, is reconnected with its aliases, static addresses, links and driver options.
+  - If the new network cannot be created, the old one is restored with its containers and the task fails.
+options:
+  name:
+    description:
+      - Exact name of the network. Never matched by ID prefix or substring.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the network or brings it to the given settings; V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  driver:
+    description:
+      - Network driver such as V(bridge), V(overlay), V(macvlan), V(ipvlan), or a plugin's name.
+      - Defaults to V(bridge), except with O(config_from), where the daemon takes it from the task or the
+        config-only network.
+    type: str
+  driver_options:
+    description:
+      - Driver options (C(docker network create --opt)), for example C(com.docker.network.driver.mtu) or C(parent).
+      - Values may be strings, numbers or booleans; they are compared as the strings the daemon stores.
+      - When given, the network's options must be exactly these (options the daemon adds itself, such as the
+        overlay VXLAN ID, are ignored).
+    type: dict
+    aliases: [options]
+  ipam_driver:
+    description:
+      - IPAM driver. The daemon uses V(default) when this is not given.
+    type: str
+  ipam_options:
+    description:
+      - IPAM driver options. When given, they must be exactly these.
+    type: dict
+  ipam_config:
+    description:
+      - Address pools. IPv4 and IPv6 pools may be mixed. Pools are matched by subnet, not by list position;
+        a key left out of a pool (such as the gateway) is the daemon's choice and is not compared.
+      - When given, the network's pools must be exactly these subnets.
+    type: list
+    elements: dict
+    suboptions:
+      subnet:
+        description: Subnet in CIDR notation, without host bits set.
+        type: str
+        required: true
+      ip_range:
+        description: Range inside O(ipam_config[].subnet) from which container addresses are allocated.
+        type: str
+        aliases: [iprange]
+      gateway:
+        description: Gateway address inside the subnet.
+        type: str
+      aux_addresses:
+        description: Addresses inside the subnet the daemon must not hand out, by name.
+        type: dict
+  enable_ipv6:
+    description: Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
+    type: bool
+  enable_ipv4:
+    description:
+      - Enable IPv4. Needs Engine API 1.48 or newer; on older daemons the task fails before sending anything.
+    type: bool
+  internal:
+    description: Restrict external access to the network.
+    type: bool
+  attachable:
+    description: Let standalone containers attach to a swarm-scoped network.
+    type: bool
+  ingress:
+    description: Create the swarm routing-mesh network.
+    type: bool
+  scope:
+    description: Scope of the network.
+    type: str
+    choices: [local, swarm, global]
+  config_only:
+    description: Create a configuration-only network, used as O(config_from) by other networks.
+    type: bool
+  config_from:
+    description:
+      - Name of a config-only network to take the configuration from.
+      - Cannot be combined with O(driver_options), O(ipam_driver), O(ipam_options), O(ipam_config),
+        O(enable_ipv6) or O(enable_ipv4); set those on the config-only network.
+    type: str
+  labels:
+    description:
+      - Labels of the network. By default these labels must be present with these values and other labels
+        are left alone; with O(purge_labels=true) the network's labels must be exactly these.
+    type: dict
+  purge_labels:
+    description: Remove labels that are not in O(labels).
+    type: bool
+    default: false
+  recreate:
+    description:
+      - V(on_change) recreates the network when it differs from the task.
+      - V(never) fails instead, listing every difference, and leaves the network untouched.
+      - V(always) recreates it on every run (its containers are reconnected).
+    type: str
+    choices: [on_change, never, always]
+    default: on_change
+  force:
+    description:
+      - With O(state=absent), disconnect attached containers before removing the network. Without it,
+        removing a network that has containers attached fails and names them.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dockernet.core._docker
+  - dockernet.core._attributes
+  - dockernet.core._attributes.ACTIONGROUP_DOCKER
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: partial
+    details: Idempotent except with O(recreate=always).
+author:
+  - dockernet.core maintainers
+"""
+
+EXAMPLES = r"""
+- name: A user-defined bridge with the daemon's defaults
+  dockernet.core.network:
+    name: my_network
+
+- name: A custom IPv4 pool with gateway, allocation range and a reserved address
+  dockernet.core.network:
+    name: backend
+    internal: true
+    ipam_config:
+      - subnet: 10.30.0.0/24
+        gateway: 10.30.0.1
+        ip_range: 10.30.0.128/25
+        aux_addresses:
+          router: 10.30.0.2
+    driver_options:
+      com.docker.network.driver.mtu: 1400
+    labels:
+      tier: back
+
+- name: Dual stack
+  dockernet.core.network:
+    name: dual
+    enable_ipv6: true
+    ipam_config:
+      - subnet: 10.31.0.0/24
+      - subnet: fd00:31::/64
+
+- name: Refuse to recreate; fail with the differences instead
+  dockernet.core.network:
+    name: backend
+    ipam_config:
+      - subnet: 10.32.0.0/24
+    recreate: never
+
+- name: Remove a network, disconnecting its containers first
+  dockernet.core.network:
+    name: backend
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+network:
+  description:
+    - Inspect result of the network after the task. In check mode, the predicted settings in the
+      normalised form used for comparison. C(null) after O(state=absent).
+  returned: always
+  type: dict
+  sample:
+    Name: backend
+    Id: 0c7f2d8e6b5a4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+    Driver: bridge
+    Internal: true
+    IPAM:
+      Driver: default
+      Config:
+        - Subnet: 10.30.0.0/24
+          Gateway: 10.30.0.1
+actions:
+  description: What was done (or would be done in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - disconnect container web from network backend
+    - remove network backend
+    - create network backend
+    - connect container web to network backend
+differences:
+  description: Each setting that differed, with its value before and the value asked for.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - field: ipam_config.subnets
+      before: [10.30.0.0/24]
+      after: [10.32.0.0/24]
+reconnected:
+  description: Containers reconnected after a recreate, with the endpoint settings they got back.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - container: web
+      running: true
+      aliases: [api]
+      ipv4_address: 10.30.0.10
+dropped_addresses:
+  description: Static addresses that no longer fit the recreated network, per container; those containers were reconnected without them.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - container: web
+      addresses: [10.30.0.10]
+"""
+
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
+from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
+    RECREATE_MODES,
+    ensure_absent,
+    ensure_present,
+)
+
+NETWORK_OPTIONS: t.Dict[str, t.Any] = {
+    "name": {"type": "str", "required": True},
+    "driver": {"type": "str"},
+    "driver_options": {"type": "dict", "aliases": ["options"]},
+    "ipam_driver": {"type": "str"},
+    "ipam_options": {"type": "dict"},
+    "ipam_config": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "subnet": {"type": "str", "required": True},
+            "ip_range": {"type": "str", "aliases": ["iprange"]},
+            "gateway": {"type": "str"},
+            "aux_addresses": {"type": "dict"},
+        },
+    },
+    "enable_ipv6": {"type": "bool"},
+    "enable_ipv4": {"type": "bool"},
+    "internal": {"type": "bool"},
+    "attachable": {"type": "bool"},
+    "ingress": {"type": "bool"},
+    "scope": {"type": "str", "choices": ["local", "swarm", "global"]},
+    "config_only": {"type": "bool"},
+    "config_from": {"type": "str"},
+    "labels": {"type": "dict"},
+    "purge_labels": {"type": "bool", "default": False},
+    "recreate": {"type": "str", "choices": list(RECREATE_MODES), "default": "on_change"},
+}
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            {
+                **NETWORK_OPTIONS,
+                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                "force": {"type": "bool", "default": False},
+            }
+        ),
+        supports_check_mode=True,
+    )
+
+    params = module.params
+    absent = params["state"] == "absent"
+    name = validated(module, lambda: check_name("name", params["name"]))
+    desired = None if absent else validated(module, lambda: desired_from_params(params))
+
+    def task(client: DockerClient) -> t.Dict[str, t.Any]:
+        if desired is None:
+            return ensure_absent(client, name, params["force"], module.check_mode).as_dict()
+        return ensure_present(client, desired, params["recreate"], module.check_mode).as_dict()
+
+    run(module, task)
+
+
+if __name__ == "__main__":
+    main()
