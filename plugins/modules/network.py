@@ -124,6 +124,21 @@ options:
         removing a network that has containers attached fails and names them.
     type: bool
     default: false
+  containers:
+    description:
+      - Containers that must be attached to the network, each a name (or full ID) or a dict with C(name)
+        and the endpoint settings of M(dockernet.core.network_attachment) (C(aliases), C(ipv4_address),
+        C(ipv6_address), C(links), C(link_local_ips), C(driver_opts), C(gw_priority), C(mac_address),
+        C(purge_aliases)).
+      - Left out, attachments are not touched. With O(containers_mode=exact), V([]) disconnects every container.
+    type: list
+    elements: raw
+  containers_mode:
+    description:
+      - V(exact) disconnects attached containers that O(containers) does not list; V(append) leaves them alone.
+    type: str
+    choices: [exact, append]
+    default: exact
 extends_documentation_fragment:
   - dockernet.core._docker
   - dockernet.core._attributes
@@ -228,6 +243,20 @@ reconnected:
       running: true
       aliases: [api]
       ipv4_address: 10.30.0.10
+attachments:
+  description: Per container of O(containers), what was done and the endpoint after the task.
+  returned: when O(containers) is given
+  type: list
+  elements: dict
+  sample:
+    - container: web
+      changed: true
+      actions: [connect container web to network backend]
+      attachment:
+        network: backend
+        container: web
+        ipv4_address: 10.30.0.10
+        aliases: [api]
 dropped_addresses:
   description: Static addresses that no longer fit the recreated network, per container; those containers were reconnected without them.
   returned: always
@@ -242,53 +271,27 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import NETWORK_SPEC, spec
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
+    CONTAINERS_MODES,
+    converge_members,
+    member_requests,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
-    RECREATE_MODES,
-    ensure_absent,
-    ensure_present,
-)
-
-NETWORK_OPTIONS: t.Dict[str, t.Any] = {
-    "name": {"type": "str", "required": True},
-    "driver": {"type": "str"},
-    "driver_options": {"type": "dict", "aliases": ["options"]},
-    "ipam_driver": {"type": "str"},
-    "ipam_options": {"type": "dict"},
-    "ipam_config": {
-        "type": "list",
-        "elements": "dict",
-        "options": {
-            "subnet": {"type": "str", "required": True},
-            "ip_range": {"type": "str", "aliases": ["iprange"]},
-            "gateway": {"type": "str"},
-            "aux_addresses": {"type": "dict"},
-        },
-    },
-    "enable_ipv6": {"type": "bool"},
-    "enable_ipv4": {"type": "bool"},
-    "internal": {"type": "bool"},
-    "attachable": {"type": "bool"},
-    "ingress": {"type": "bool"},
-    "scope": {"type": "str", "choices": ["local", "swarm", "global"]},
-    "config_only": {"type": "bool"},
-    "config_from": {"type": "str"},
-    "labels": {"type": "dict"},
-    "purge_labels": {"type": "bool", "default": False},
-    "recreate": {"type": "str", "choices": list(RECREATE_MODES), "default": "on_change"},
-}
-
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec=argument_spec(
-            {
-                **NETWORK_OPTIONS,
-                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-                "force": {"type": "bool", "default": False},
-            }
+            spec(
+                NETWORK_SPEC,
+                state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+                force={"type": "bool", "default": False},
+                containers={"type": "list", "elements": "raw"},
+                containers_mode={"type": "str", "choices": list(CONTAINERS_MODES), "default": "exact"},
+            )
         ),
         supports_check_mode=True,
     )
@@ -297,11 +300,30 @@ def main() -> None:
     absent = params["state"] == "absent"
     name = validated(module, lambda: check_name("name", params["name"]))
     desired = None if absent else validated(module, lambda: desired_from_params(params))
+    members = None
+    if params["containers"] is not None and not absent:
+        members = validated(module, lambda: member_requests(name, params["containers"]))
 
     def task(client: DockerClient) -> t.Dict[str, t.Any]:
         if desired is None:
             return ensure_absent(client, name, params["force"], module.check_mode).as_dict()
-        return ensure_present(client, desired, params["recreate"], module.check_mode).as_dict()
+        result = ensure_present(client, desired, params["recreate"], module.check_mode)
+        outcome = result.as_dict()
+        if members is None:
+            return outcome
+        planned = module.check_mode and not result.before
+        attachments = converge_members(
+            client, members, params["containers_mode"], module.check_mode,
+            network=None if planned else result.network, network_planned=planned,
+        )
+        outcome["attachments"] = [a.as_dict() for a in attachments]
+        outcome["actions"] += [action for a in attachments for action in a.actions]
+        outcome["changed"] = outcome["changed"] or any(a.changed for a in attachments)
+        outcome["diff"]["before"]["containers"] = {a.container: a.before for a in attachments if a.before}
+        outcome["diff"]["after"]["containers"] = {a.container: a.after for a in attachments if a.after}
+        if any(a.changed for a in attachments) and not module.check_mode:
+            outcome["network"] = client.get(f"/networks/{result.network['Id']}")
+        return outcome
 
     run(module, task)
 

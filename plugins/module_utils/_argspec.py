@@ -1,0 +1,74 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Argument specs shared by several modules, defined once.
+
+network, network_attachment and topology take the same network and endpoint
+options; the specs are composed here so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing as t
+
+Spec = t.Dict[str, t.Dict[str, t.Any]]
+
+NETWORK_SPEC: Spec = {
+    "name": {"type": "str", "required": True},
+    "driver": {"type": "str"},
+    "driver_options": {"type": "dict", "aliases": ["options"]},
+    "ipam_driver": {"type": "str"},
+    "ipam_options": {"type": "dict"},
+    "ipam_config": {
+        "type": "list",
+        "elements": "dict",
+        "options": {
+            "subnet": {"type": "str", "required": True},
+            "ip_range": {"type": "str", "aliases": ["iprange"]},
+            "gateway": {"type": "str"},
+            "aux_addresses": {"type": "dict"},
+        },
+    },
+    "enable_ipv6": {"type": "bool"},
+    "enable_ipv4": {"type": "bool"},
+    "internal": {"type": "bool"},
+    "attachable": {"type": "bool"},
+    "ingress": {"type": "bool"},
+    "scope": {"type": "str", "choices": ["local", "swarm", "global"]},
+    "config_only": {"type": "bool"},
+    "config_from": {"type": "str"},
+    "labels": {"type": "dict"},
+    "purge_labels": {"type": "bool", "default": False},
+    "recreate": {"type": "str", "choices": ["on_change", "never", "always"], "default": "on_change"},
+}
+
+ENDPOINT_SPEC: Spec = {
+    "aliases": {"type": "list", "elements": "str"},
+    "ipv4_address": {"type": "str"},
+    "ipv6_address": {"type": "str"},
+    "links": {"type": "list", "elements": "str"},
+    "link_local_ips": {"type": "list", "elements": "str"},
+    "driver_opts": {"type": "dict"},
+    "gw_priority": {"type": "int"},
+    "mac_address": {"type": "str"},
+    "purge_aliases": {"type": "bool", "default": False},
+}
+
+ATTACHMENT_SPEC: Spec = {
+    "container": {"type": "str", "required": True},
+    "network": {"type": "str", "required": True},
+    "state": {"type": "str", "choices": ["connected", "disconnected"], "default": "connected"},
+    "reconnect": {"type": "bool", "default": True},
+    "force": {"type": "bool", "default": False},
+    **ENDPOINT_SPEC,
+}
+
+
+def spec(*parts: Spec, **extra: t.Dict[str, t.Any]) -> Spec:
+    """A fresh, deep copy of the given parts merged in order (AnsibleModule mutates specs)."""
+    merged: Spec = {}
+    for part in parts:
+        merged.update(copy.deepcopy(part))
+    merged.update(copy.deepcopy(extra))
+    return merged

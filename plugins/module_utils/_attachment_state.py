@@ -1,0 +1,314 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bring one container's endpoint on one network to its desired state.
+
+The one implementation behind network_attachment, the network module's
+`containers` and the topology module.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import typing as t
+from dataclasses import dataclass, field
+
+from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
+    ENDPOINT_API_REQUIREMENTS,
+    Endpoint,
+    actual_endpoint,
+    daemon_names,
+    desired_endpoint,
+    endpoint_differences,
+    endpoint_settings,
+    merged_endpoint,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_container, inspect_network
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+ATTACHMENT_STATES = ("connected", "disconnected")
+
+
+@dataclass(frozen=True)
+class AttachmentRequest:
+    container: str
+    network: str
+    state: str = "connected"
+    endpoint: Endpoint = field(default_factory=Endpoint)
+    purge_aliases: bool = False
+    reconnect: bool = True
+    force: bool = False
+
+
+@dataclass
+class AttachmentResult:
+    container: str
+    network: str
+    changed: bool = False
+    actions: t.List[str] = field(default_factory=list)
+    differences: t.List[Difference] = field(default_factory=list)
+    before: t.Dict[str, t.Any] = field(default_factory=dict)
+    after: t.Dict[str, t.Any] = field(default_factory=dict)
+    attachment: t.Optional[t.Dict[str, t.Any]] = None
+
+    def act(self, action: str) -> None:
+        self.actions.append(action)
+        self.changed = True
+
+    def as_dict(self) -> t.Dict[str, t.Any]:
+        return {
+            "container": self.container,
+            "network": self.network,
+            "changed": self.changed,
+            "actions": self.actions,
+            "differences": [d.as_dict() for d in self.differences],
+            "attachment": self.attachment,
+            "diff": {"before": self.before, "after": self.after},
+        }
+
+
+def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network: t.Optional[str] = None) -> AttachmentRequest:
+    """Validate one attachment's options (pure). prefix names the list item in messages."""
+    container = params.get("container") if network is None else params.get("name")
+    container_field = f"{prefix}{'container' if network is None else 'name'}"
+    if not isinstance(container, str) or not container.strip():
+        raise ValidationError(container_field, "is empty; give a container name or full ID")
+    network_name = network if network is not None else params.get("network")
+    if not isinstance(network_name, str) or not network_name.strip():
+        raise ValidationError(f"{prefix}network", "is empty; give a network name or full ID")
+    state = params.get("state") or "connected"
+    if state not in ATTACHMENT_STATES:
+        raise ValidationError(f"{prefix}state", f"{state!r} is not a state; use connected or disconnected")
+    return AttachmentRequest(
+        container=container,
+        network=network_name,
+        state=state,
+        endpoint=desired_endpoint(params, prefix),
+        purge_aliases=bool(params.get("purge_aliases")),
+        reconnect=params.get("reconnect", True) is not False,
+        force=bool(params.get("force")),
+    )
+
+
+def is_default_bridge(network: t.Mapping[str, t.Any]) -> bool:
+    return (network.get("Options") or {}).get("com.docker.network.bridge.default_bridge") == "true" or (
+        network.get("Name") == "bridge" and network.get("Driver") == "bridge"
+    )
+
+
+def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, network: t.Mapping[str, t.Any], container_id: str) -> None:
+    """Everything the daemon would refuse (or silently ignore), refused here first, naming the field."""
+    endpoint = request.endpoint
+    for option, version in ENDPOINT_API_REQUIREMENTS.items():
+        if getattr(endpoint, option) is not None:
+            client.require_api(option, version)
+    name = str(network.get("Name"))
+    if network.get("Scope") == "swarm" and not network.get("Attachable"):
+        raise ValidationError("network", f"{name!r} is a swarm-scoped network that is not attachable; recreate it with attachable: true")
+    default_bridge = is_default_bridge(network)
+    if default_bridge and endpoint.aliases:
+        raise ValidationError("aliases", f"the default bridge network {name!r} ignores aliases; use a user-defined network for DNS aliases")
+    pools = [c for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+    for key in ("ipv4_address", "ipv6_address"):
+        address = getattr(endpoint, key)
+        if not address:
+            continue
+        if default_bridge or not pools:
+            raise ValidationError(key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config")
+        parsed = ipaddress.ip_address(address)
+        family = [ipaddress.ip_network(c["Subnet"], strict=False) for c in pools]
+        if not any(parsed in net for net in family if net.version == parsed.version):
+            subnets = ", ".join(str(n) for n in family if n.version == parsed.version) or "none"
+            raise ValidationError(key, f"{address} is outside every IPv{parsed.version} pool of network {name!r} ({subnets}); pick an address inside one")
+        for other_id, other in (network.get("Containers") or {}).items():
+            used = {str(other.get("IPv4Address", "")).split("/")[0], str(other.get("IPv6Address", "")).split("/")[0]}
+            if other_id != container_id and address in {str(ipaddress.ip_address(u)) for u in used if u}:
+                raise ValidationError(key, f"{address} is already used by container {other.get('Name')!r} on network {name!r}; pick a free address")
+    for link in endpoint.links or ():
+        target = link.split(":", 1)[0]
+        linked = inspect_container(client, target)
+        if linked is None or endpoint_settings(linked, name, str(network.get("Id"))) is None:
+            raise ValidationError("links", f"container {target!r} is not on network {name!r}; connect it first or drop the link")
+
+
+def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
+    raw = endpoint_settings(container, str(network.get("Name")), str(network.get("Id")))
+    if raw is None:
+        return None
+    return {
+        "network": network.get("Name"),
+        "network_id": network.get("Id"),
+        "container": container_name(container),
+        "container_id": container.get("Id"),
+        "ipv4_address": raw.get("IPAddress") or None,
+        "ipv6_address": raw.get("GlobalIPv6Address") or None,
+        "mac_address": raw.get("MacAddress") or None,
+        "aliases": sorted(set(raw.get("Aliases") or []) - daemon_names(container)),
+        "settings": actual_endpoint(container, raw).as_dict(),
+    }
+
+
+def _find_container(client: DockerClient, reference: str, field_name: str = "container") -> t.Dict[str, t.Any]:
+    container = inspect_container(client, reference)
+    if container is None:
+        raise ValidationError(field_name, f"no container named {reference!r} (names and full IDs only); create it first or fix the name")
+    return container
+
+
+def ensure_connected(
+    client: DockerClient, request: AttachmentRequest, check_mode: bool,
+    network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
+    container: t.Optional[t.Mapping[str, t.Any]] = None,
+) -> AttachmentResult:
+    """Connect (or reconnect with new settings).
+
+    network and container may be passed by a caller that inspected them already; network_planned says
+    the network does not exist yet because check mode skipped creating it.
+    """
+    result = AttachmentResult(container=request.container, network=request.network)
+    if container is None:
+        container = _find_container(client, request.container)
+    cname = container_name(container)
+    if network_planned:
+        result.after = request.endpoint.as_dict()
+        result.act(f"connect container {cname} to network {request.network}")
+        return result
+    if network is None:
+        network = inspect_network(client, request.network)
+        if network is None:
+            raise ValidationError("network", f"no network named {request.network!r}; create it first (dockernet.core.network)")
+    net_name, net_id = str(network["Name"]), str(network["Id"])
+    raw = endpoint_settings(container, net_name, net_id)
+    actual = actual_endpoint(container, raw) if raw is not None else None
+    if actual is not None:
+        result.differences = endpoint_differences(request.endpoint, actual, request.purge_aliases)
+        result.before = actual.as_dict()
+        if not result.differences:
+            result.after = result.before
+            result.attachment = attachment_view(container, network)
+            return result
+        if not request.reconnect:
+            raise ValidationError(
+                "reconnect",
+                f"container {cname!r} is on network {net_name!r} with other settings: "
+                + "; ".join(d.describe() for d in result.differences)
+                + ". Set reconnect: true to reconnect it with the new settings",
+                result={"differences": [d.as_dict() for d in result.differences]},
+            )
+    target = merged_endpoint(request.endpoint, actual, request.purge_aliases)
+    check_endpoint_fits(client, request, network, str(container["Id"]))
+    result.after = target.as_dict()
+    if actual is not None:
+        result.act(f"disconnect container {cname} from network {net_name}")
+    result.act(f"connect container {cname} to network {net_name}")
+    if check_mode:
+        result.attachment = {"network": net_name, "container": cname, "settings": target.as_dict()}
+        return result
+    if actual is not None:
+        disconnect(client, net_id, str(container["Id"]), force=True)
+    try:
+        connect(client, net_id, str(container["Id"]), target)
+    except DockerError as exc:
+        if actual is not None:
+            # Put the old endpoint back so a refused change leaves the container as it was.
+            connect(client, net_id, str(container["Id"]), merged_endpoint(Endpoint(), actual))
+        if exc.not_found:
+            raise DockerError(f"container {cname!r} or network {net_name!r} disappeared during the task: {exc}") from None
+        raise
+    refreshed = inspect_container(client, str(container["Id"])) or container
+    result.attachment = attachment_view(refreshed, network)
+    return result
+
+
+def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_mode: bool,
+                        network: t.Optional[t.Mapping[str, t.Any]] = None) -> AttachmentResult:
+    result = AttachmentResult(container=request.container, network=request.network)
+    if network is None:
+        network = inspect_network(client, request.network)
+    if network is None:
+        return result
+    net_name, net_id = str(network["Name"]), str(network["Id"])
+    container = inspect_container(client, request.container)
+    if container is None:
+        # A stale endpoint: the container is gone but the network still holds it.
+        stale = [cid for cid, ep in (network.get("Containers") or {}).items() if ep.get("Name") == request.container or cid == request.container]
+        if not stale or not request.force:
+            if stale:
+                raise ValidationError("force", f"container {request.container!r} is gone but network {net_name!r} still holds its endpoint; set force: true to remove it")
+            return result
+        result.act(f"force-disconnect stale endpoint {request.container} from network {net_name}")
+        if not check_mode:
+            disconnect(client, net_id, stale[0], force=True)
+        return result
+    raw = endpoint_settings(container, net_name, net_id)
+    if raw is None:
+        return result
+    result.before = actual_endpoint(container, raw).as_dict()
+    result.act(f"disconnect container {container_name(container)} from network {net_name}")
+    if not check_mode:
+        disconnect(client, net_id, str(container["Id"]), force=request.force)
+    return result
+
+
+def ensure_attachment(client: DockerClient, request: AttachmentRequest, check_mode: bool,
+                      network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False) -> AttachmentResult:
+    if request.state == "disconnected":
+        if network_planned:
+            return AttachmentResult(container=request.container, network=request.network)
+        return ensure_disconnected(client, request, check_mode, network)
+    return ensure_connected(client, request, check_mode, network, network_planned)
+
+
+MEMBER_KEYS = ("name", "aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address", "purge_aliases")
+CONTAINERS_MODES = ("exact", "append")
+
+
+def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:
+    """Validate a network's `containers` list: names, or dicts with `name` and endpoint settings (pure)."""
+    requests = []
+    seen: t.Set[str] = set()
+    for index, item in enumerate(items):
+        prefix = f"{field_name}[{index}]."
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            raise ValidationError(f"{field_name}[{index}]", f"{item!r} is neither a container name nor a dict with name and endpoint settings")
+        unknown = sorted(set(item) - set(MEMBER_KEYS))
+        if unknown:
+            raise ValidationError(f"{prefix}{unknown[0]}", f"is not an endpoint setting; use {', '.join(MEMBER_KEYS)}")
+        for key in ("aliases", "links", "link_local_ips"):
+            if item.get(key) is not None and not isinstance(item[key], list):
+                raise ValidationError(f"{prefix}{key}", f"{item[key]!r} is not a list; write it as a YAML list")
+        request = request_from_params(item, prefix, network=network)
+        if request.container in seen:
+            raise ValidationError(f"{prefix}name", f"container {request.container!r} is listed twice; list each container once")
+        seen.add(request.container)
+        requests.append(request)
+    return requests
+
+
+def converge_members(
+    client: DockerClient, requests: t.Sequence[AttachmentRequest], mode: str, check_mode: bool,
+    network: t.Optional[t.Mapping[str, t.Any]], network_planned: bool = False,
+) -> t.List[AttachmentResult]:
+    """Attach every listed container; with mode exact, disconnect every container not listed."""
+    # Every container must exist before the first change, so a typo changes nothing.
+    containers = [_find_container(client, request.container, f"containers[{index}].name") for index, request in enumerate(requests)]
+    results = [
+        ensure_connected(client, request, check_mode, network, network_planned, container)
+        for request, container in zip(requests, containers)
+    ]
+    if mode != "exact" or network_planned or network is None:
+        return results
+    listed = {request.container for request in requests}
+    for attachment in attached_containers(client, network):
+        if attachment.container_name in listed or attachment.container_id in listed:
+            continue
+        extra = AttachmentRequest(container=attachment.container_id, network=str(network["Name"]), state="disconnected")
+        outcome = ensure_disconnected(client, extra, check_mode, network)
+        outcome.container = attachment.container_name
+        results.append(outcome)
+    return results

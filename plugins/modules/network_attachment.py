@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: network_attachment
+short_description: Manage one container's endpoint on one Docker network
+version_added: 0.1.0
+description:
+  - C(docker network connect) and C(docker network disconnect) as an idempotent state, for running and
+    stopped containers, with check mode and diff support.
+  - Each endpoint setting is compared only when given. When the endpoint exists with other settings, the
+    container is disconnected and connected again with them (see O(reconnect)).
+  - Input the daemon would refuse or silently ignore fails before anything changes, naming the option.
+options:
+  container:
+    description: Exact name or full ID of the container.
+    type: str
+    required: true
+  network:
+    description: Exact name or full ID of the network.
+    type: str
+    required: true
+  state:
+    description: V(connected) attaches the container with the given settings; V(disconnected) detaches it.
+    type: str
+    choices: [connected, disconnected]
+    default: connected
+  aliases:
+    description:
+      - DNS aliases of the container on this network. By default these must be among its aliases; with
+        O(purge_aliases=true) they must be exactly its aliases.
+      - Names the daemon adds by itself (the container's name, short ID and hostname) never count.
+    type: list
+    elements: str
+  purge_aliases:
+    description: Remove aliases not listed in O(aliases).
+    type: bool
+    default: false
+  ipv4_address:
+    description: Static IPv4 address. The network needs a user-configured IPv4 pool that contains it.
+    type: str
+  ipv6_address:
+    description: Static IPv6 address. The network needs a user-configured IPv6 pool that contains it.
+    type: str
+  links:
+    description: Links to other containers on the network, as C(name) or C(name:alias).
+    type: list
+    elements: str
+  link_local_ips:
+    description: Link-local addresses of the endpoint.
+    type: list
+    elements: str
+  driver_opts:
+    description: Endpoint driver options.
+    type: dict
+  gw_priority:
+    description: Gateway priority of this endpoint. Needs Engine API 1.48 or newer.
+    type: int
+  mac_address:
+    description:
+      - MAC address of the endpoint. The daemon ignores it on connect before Engine API 1.54, so on older
+        daemons the task fails instead of pretending.
+    type: str
+  reconnect:
+    description:
+      - When the endpoint exists with other settings, disconnect and connect again with the new ones.
+        With V(false), fail and list the differences instead.
+    type: bool
+    default: true
+  force:
+    description:
+      - With O(state=disconnected), force the disconnect. Also removes a stale endpoint whose container
+        no longer exists.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dockernet.core._docker
+  - dockernet.core._attributes
+  - dockernet.core._attributes.ACTIONGROUP_DOCKER
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+author:
+  - dockernet.core maintainers
+"""
+
+EXAMPLES = r"""
+- name: Attach a container with an alias and a static address
+  dockernet.core.network_attachment:
+    container: web
+    network: backend
+    aliases: [api]
+    ipv4_address: 10.30.0.10
+
+- name: Make api the only alias
+  dockernet.core.network_attachment:
+    container: web
+    network: backend
+    aliases: [api]
+    purge_aliases: true
+
+- name: Fail instead of reconnecting when the settings differ
+  dockernet.core.network_attachment:
+    container: web
+    network: backend
+    ipv4_address: 10.30.0.11
+    reconnect: false
+
+- name: Detach it
+  dockernet.core.network_attachment:
+    container: web
+    network: backend
+    state: disconnected
+"""
+
+RETURN = r"""
+attachment:
+  description:
+    - The endpoint after the task. In check mode, the settings it would get. C(null) when disconnected.
+  returned: always
+  type: dict
+  sample:
+    network: backend
+    network_id: 0c7f2d8e6b5a4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+    container: web
+    container_id: 3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a
+    ipv4_address: 10.30.0.10
+    ipv6_address: null
+    mac_address: "02:42:0a:1e:00:0a"
+    aliases: [api]
+    settings:
+      aliases: [api]
+      ipv4_address: 10.30.0.10
+actions:
+  description: What was done (or would be done in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - disconnect container web from network backend
+    - connect container web to network backend
+differences:
+  description: Each endpoint setting that differed, with its value before and the value asked for.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - field: aliases
+      before: [app]
+      after: [api, app]
+container:
+  description: The container as given in the task.
+  returned: always
+  type: str
+  sample: web
+network:
+  description: The network as given in the task.
+  returned: always
+  type: str
+  sample: backend
+"""
+
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, spec
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ensure_attachment, request_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
+from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=argument_spec(spec(ATTACHMENT_SPEC)), supports_check_mode=True)
+    request = validated(module, lambda: request_from_params(module.params))
+
+    def task(client: DockerClient) -> t.Dict[str, t.Any]:
+        return ensure_attachment(client, request, module.check_mode).as_dict()
+
+    run(module, task)
+
+
+if __name__ == "__main__":
+    main()
