@@ -254,12 +254,13 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
 
 
 def ensure_attachment(client: DockerClient, request: AttachmentRequest, check_mode: bool,
-                      network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False) -> AttachmentResult:
+                      network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
+                      container: t.Optional[t.Mapping[str, t.Any]] = None) -> AttachmentResult:
     if request.state == "disconnected":
         if network_planned:
             return AttachmentResult(container=request.container, network=request.network)
         return ensure_disconnected(client, request, check_mode, network)
-    return ensure_connected(client, request, check_mode, network, network_planned)
+    return ensure_connected(client, request, check_mode, network, network_planned, container)
 
 
 MEMBER_KEYS = ("name", "aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address", "purge_aliases")

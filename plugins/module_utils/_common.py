@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dockernet.core.plugins.module_utils._client import (
     DOCKER_IMPORT_ERROR,
@@ -73,3 +75,20 @@ def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.An
     finally:
         client.close()
     module.exit_json(**result)
+
+
+def validate_items(field: str, items: t.Sequence[t.Any], item_spec: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
+    """Check each dict of a list option against another module's argument spec, with its defaults.
+
+    Lets topology take the same keys as network and network_attachment without writing
+    their documentation and types a second time.
+    """
+    validated_items = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationError(f"{field}[{index}]", f"{item!r} is not a dict of options")
+        outcome = ArgumentSpecValidator(copy.deepcopy(dict(item_spec))).validate(item)
+        if outcome.error_messages:
+            raise ValidationError(f"{field}[{index}]", "; ".join(outcome.error_messages))
+        validated_items.append(t.cast(t.Dict[str, t.Any], outcome.validated_parameters))
+    return validated_items

@@ -97,3 +97,30 @@ def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict
     if not is_exact_match(reference, _name_of(found), str(found.get("Id", ""))):
         return None
     return t.cast(t.Dict[str, t.Any], found)
+
+
+def container_from_summary(summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """Shape a GET /containers/json entry like an inspect result, as far as endpoints need it.
+
+    The list carries every container's endpoint settings, so one list call replaces one
+    inspect per container when nothing needs to change.
+    """
+    # Legacy links add names like /web/db to the linked container; its own name has one slash.
+    names = [str(n) for n in summary.get("Names") or [] if str(n).count("/") == 1]
+    return {
+        "Id": summary.get("Id"),
+        "Name": names[0] if names else "",
+        "State": {"Running": summary.get("State") == "running"},
+        "Config": {},
+        "NetworkSettings": {"Networks": (summary.get("NetworkSettings") or {}).get("Networks") or {}},
+    }
+
+
+def containers_by_reference(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
+    """Every container (running or not), reachable by exact name and by full ID."""
+    result: t.Dict[str, t.Dict[str, t.Any]] = {}
+    for summary in client.get("/containers/json", params={"all": "true"}) or []:
+        container = container_from_summary(summary)
+        result[str(container["Id"])] = container
+        result[str(container["Name"]).lstrip("/")] = container
+    return result

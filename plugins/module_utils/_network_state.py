@@ -54,6 +54,8 @@ class NetworkResult:
     network: t.Optional[t.Dict[str, t.Any]] = None
     reconnected: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
     dropped_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
+    # The network as the daemon holds it now (still the old one in check mode), for attachment work.
+    current: t.Optional[t.Mapping[str, t.Any]] = None
 
     def act(self, action: str) -> None:
         self.actions.append(action)
@@ -216,6 +218,7 @@ def ensure_present(
         result.after = predicted.as_dict()
         result.act(f"create network {desired.name}")
         result.network = predicted.as_dict() if check_mode else create_network(client, desired)
+        result.current = None if check_mode else result.network
         return result
 
     actual = comparable_actual(actual_from_inspect(actual_raw))
@@ -223,6 +226,7 @@ def ensure_present(
     target = predicted_state(desired, actual)
     result.before = actual.as_dict()
     result.after = target.as_dict()
+    result.current = actual_raw
     if not result.differences and recreate_mode != "always":
         result.network = actual_raw
         return result
@@ -239,6 +243,8 @@ def ensure_present(
     recreate(client, actual_raw, target, result, check_mode)
     if check_mode:
         result.network = target.as_dict()
+    else:
+        result.current = result.network
     return result
 
 

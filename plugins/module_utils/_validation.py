@@ -18,7 +18,12 @@ class ValidationError(ValueError):
     def __init__(self, field: str, message: str, result: t.Optional[t.Dict[str, t.Any]] = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.detail = message
         self.result = result or {}
+
+    def within(self, prefix: str) -> "ValidationError":
+        """The same error, for an item of a list: prefix names the item, as in networks[2]."""
+        return ValidationError(f"{prefix}.{self.field}", self.detail, self.result)
 
 
 def parse_network(field: str, value: t.Any, strict: bool = True) -> IPNetwork:

@@ -311,10 +311,9 @@ def main() -> None:
         outcome = result.as_dict()
         if members is None:
             return outcome
-        planned = module.check_mode and not result.before
         attachments = converge_members(
             client, members, params["containers_mode"], module.check_mode,
-            network=None if planned else result.network, network_planned=planned,
+            network=result.current, network_planned=result.current is None,
         )
         outcome["attachments"] = [a.as_dict() for a in attachments]
         outcome["actions"] += [action for a in attachments for action in a.actions]

@@ -1,0 +1,207 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Converge a whole declared topology in one task, through the same code as the single modules.
+
+A converged topology costs one network list and one container list; everything
+else is asked only for what has to change. A real run is planned in check mode
+first, so an item the daemon would refuse fails before the first change.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, replace
+
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
+    AttachmentRequest,
+    AttachmentResult,
+    ensure_attachment,
+    request_from_params,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+TOPOLOGY_LABEL = "dockernet.topology"
+
+
+@dataclass(frozen=True)
+class NetworkItem:
+    index: int
+    state: NetworkState
+    recreate: str
+
+
+@dataclass(frozen=True)
+class AttachmentItem:
+    index: int
+    request: AttachmentRequest
+
+
+@dataclass(frozen=True)
+class Topology:
+    name: str
+    networks: t.Tuple[NetworkItem, ...]
+    attachments: t.Tuple[AttachmentItem, ...]
+
+
+def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]], attachments: t.Sequence[t.Mapping[str, t.Any]]) -> Topology:
+    """Validate every item before anything is sent (pure). Errors name the item, as networks[2].subnet."""
+    check_name("name", name)
+    items = []
+    seen: t.Dict[str, int] = {}
+    for index, params in enumerate(networks):
+        try:
+            state = desired_from_params(params)
+        except ValidationError as exc:
+            raise exc.within(f"networks[{index}]") from None
+        if state.name in seen:
+            raise ValidationError(f"networks[{index}].name", f"{state.name!r} is declared twice (also networks[{seen[state.name]}]); declare each network once")
+        seen[state.name] = index
+        # Every network carries the topology's label, so purge and absent find what it made.
+        labels = {**(state.labels or {}), TOPOLOGY_LABEL: name}
+        items.append(NetworkItem(index, replace(state, labels=labels), str(params.get("recreate") or "on_change")))
+    requests = []
+    pairs: t.Set[t.Tuple[str, str]] = set()
+    for index, params in enumerate(attachments):
+        try:
+            request = request_from_params(params)
+        except ValidationError as exc:
+            raise exc.within(f"attachments[{index}]") from None
+        pair = (request.container, request.network)
+        if pair in pairs:
+            raise ValidationError(f"attachments[{index}]", f"container {request.container!r} on network {request.network!r} is declared twice; declare it once")
+        pairs.add(pair)
+        requests.append(AttachmentItem(index, request))
+    return Topology(name, tuple(items), tuple(requests))
+
+
+class Outcome:
+    """Collects per-item results into the module's return value."""
+
+    def __init__(self) -> None:
+        self.networks: t.List[NetworkResult] = []
+        self.attachments: t.List[AttachmentResult] = []
+
+    @property
+    def changed(self) -> bool:
+        return any(r.changed for r in self.networks) or any(r.changed for r in self.attachments)
+
+    def summary(self) -> t.Dict[str, t.Any]:
+        def count(results: t.Sequence[t.Any]) -> t.Dict[str, int]:
+            changed = sum(1 for r in results if r.changed)
+            return {"total": len(results), "changed": changed, "unchanged": len(results) - changed}
+
+        return {"networks": count(self.networks), "attachments": count(self.attachments)}
+
+    def as_dict(self) -> t.Dict[str, t.Any]:
+        networks = [{"name": r.name, **{k: v for k, v in r.as_dict().items() if k != "diff"}} for r in self.networks]
+        attachments = [{k: v for k, v in r.as_dict().items() if k != "diff"} for r in self.attachments]
+        return {
+            "changed": self.changed,
+            "networks": networks,
+            "attachments": attachments,
+            "actions": [a for r in self.networks for a in r.actions if r.name] + [a for r in self.attachments for a in r.actions],
+            "summary": self.summary(),
+            "diff": {
+                "before": {
+                    "networks": {r.name: r.before for r in self.networks if r.before},
+                    "attachments": {f"{r.container}@{r.network}": r.before for r in self.attachments if r.before},
+                },
+                "after": {
+                    "networks": {r.name: r.after for r in self.networks if r.after},
+                    "attachments": {f"{r.container}@{r.network}": r.after for r in self.attachments if r.after},
+                },
+            },
+        }
+
+
+def _networks_by_name(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
+    found: t.Dict[str, t.Dict[str, t.Any]] = {}
+    for network in client.get("/networks") or []:
+        name = str(network.get("Name"))
+        if name in found:
+            raise DockerError(f"the daemon holds several networks named {name!r} ({found[name]['Id']}, {network['Id']}); remove the extra ones by ID")
+        found[name] = network
+    return found
+
+
+def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
+    try:
+        return run()
+    except ValidationError as exc:
+        raise exc.within(prefix) from None
+    except DockerError as exc:
+        raise DockerError(f"{prefix}: {exc}", status=exc.status) from None
+
+
+def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool) -> Outcome:
+    outcome = Outcome()
+    listing = _networks_by_name(client)
+    containers = containers_by_reference(client)
+    current: t.Dict[str, t.Tuple[t.Optional[t.Mapping[str, t.Any]], bool]] = {}
+    for item in topology.networks:
+        result: NetworkResult = _named(
+            f"networks[{item.index}]",
+            lambda item=item: ensure_present(client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False),
+        )
+        outcome.networks.append(result)
+        current[item.state.name] = (result.current, result.current is None)
+    if not check_mode and any(r.changed for r in outcome.networks):
+        containers = containers_by_reference(client)  # recreated networks moved their endpoints
+    # The container list carries addresses but not aliases or links: inspect only where those are compared.
+    needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
+    inspected: t.Set[str] = set()
+    for attachment in topology.attachments:
+        request = attachment.request
+        network, planned = current.get(request.network, (listing.get(request.network), False))
+        prefix = f"attachments[{attachment.index}]"
+        if network is None and not planned:
+            raise ValidationError(f"{prefix}.network", f"no network named {request.network!r}; declare it in networks or create it first")
+        container = containers.get(request.container)
+        if container is None:
+            if request.state == "connected":
+                raise ValidationError(f"{prefix}.container", f"no container named {request.container!r} (names and full IDs only); create it first or fix the name")
+        elif request.container in needs_inspect and container["Id"] not in inspected:
+            container = client.get(f"/containers/{container['Id']}/json")
+            containers[request.container] = container
+            inspected.add(container["Id"])
+        outcome.attachments.append(_named(prefix, lambda: ensure_attachment(client, request, check_mode, network, planned, container)))
+    if purge:
+        declared = {item.state.name for item in topology.networks}
+        for name, network in sorted(listing.items()):
+            if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared:
+                outcome.networks.append(ensure_absent(client, name, True, check_mode))
+    return outcome
+
+
+def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool) -> Outcome:
+    outcome = Outcome()
+    listing = _networks_by_name(client)
+    for attachment in topology.attachments:
+        request = replace(attachment.request, state="disconnected")
+        network = listing.get(request.network)
+        if network is not None:
+            outcome.attachments.append(_named(f"attachments[{attachment.index}]", lambda: ensure_attachment(client, request, check_mode, network)))
+    names = {item.state.name for item in topology.networks}
+    names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name}
+    for name in sorted(names):
+        if name in listing:
+            outcome.networks.append(ensure_absent(client, name, True, check_mode))
+    return outcome
+
+
+def converge(client: DockerClient, topology: Topology, state: str, purge: bool, check_mode: bool) -> Outcome:
+    """Plan in check mode first; a real run follows only when the plan has changes and no errors."""
+    def once(dry_run: bool) -> Outcome:
+        if state == "absent":
+            return _converge_absent(client, topology, dry_run)
+        return _converge_present(client, topology, purge, dry_run)
+
+    plan = once(True)
+    if check_mode or not plan.changed:
+        return plan
+    return once(False)

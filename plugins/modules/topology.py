@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: topology
+short_description: Converge a whole declared set of Docker networks and attachments in one task
+version_added: 0.1.0
+description:
+  - One task brings many networks and container attachments to their declared state, so large estates do
+    not pay Ansible's per-task cost for each of them.
+  - Networks are handled exactly as M(dockernet.core.network) handles them and attachments exactly as
+    M(dockernet.core.network_attachment) does (same normalisation, comparison, validation, lossless recreate).
+  - Every item is validated, and the whole run is planned, before the first change, so a topology with one
+    bad item changes nothing.
+  - Each network it creates carries the label C(dockernet.topology=<name>).
+  - An already converged topology costs one network list and one container list.
+options:
+  name:
+    description: Name of the topology, stored as the label C(dockernet.topology) on each of its networks.
+    type: str
+    required: true
+  networks:
+    description:
+      - Networks of the topology. Each item takes the options of M(dockernet.core.network) (except
+        O(dockernet.core.network#module:state), O(dockernet.core.network#module:force) and
+        O(dockernet.core.network#module:containers)).
+    type: list
+    elements: dict
+    default: []
+  attachments:
+    description:
+      - Container attachments. Each item takes the options of M(dockernet.core.network_attachment).
+    type: list
+    elements: dict
+    default: []
+  state:
+    description:
+      - V(present) converges networks first, then attachments.
+      - V(absent) disconnects the declared attachments, then removes the declared networks and every network
+        carrying this topology's label (disconnecting their remaining containers).
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description:
+      - With O(state=present), remove networks that carry this topology's label but are no longer declared,
+        disconnecting their containers.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - dockernet.core._docker
+  - dockernet.core._attributes
+  - dockernet.core._attributes.ACTIONGROUP_DOCKER
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+author:
+  - dockernet.core maintainers
+"""
+
+EXAMPLES = r"""
+- name: A three-tier application
+  dockernet.core.topology:
+    name: shop
+    networks:
+      - name: shop_front
+        ipam_config:
+          - subnet: 10.40.0.0/24
+      - name: shop_app
+        internal: true
+      - name: shop_db
+        internal: true
+        ipam_config:
+          - subnet: 10.42.0.0/24
+    attachments:
+      - container: proxy
+        network: shop_front
+      - container: api
+        network: shop_front
+        aliases: [api]
+      - container: api
+        network: shop_app
+      - container: postgres
+        network: shop_db
+        aliases: [db]
+        ipv4_address: 10.42.0.10
+    purge: true
+
+- name: Tear it down
+  dockernet.core.topology:
+    name: shop
+    state: absent
+"""
+
+RETURN = r"""
+networks:
+  description: Per network, what was done and its state after the task (see M(dockernet.core.network)).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: shop_db
+      changed: true
+      actions: [create network shop_db]
+attachments:
+  description: Per attachment, what was done and the endpoint after the task (see M(dockernet.core.network_attachment)).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - container: postgres
+      network: shop_db
+      changed: true
+      actions: [connect container postgres to network shop_db]
+actions:
+  description: Everything done (or that would be done in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [create network shop_db, connect container postgres to network shop_db]
+summary:
+  description: How many networks and attachments there are, and how many changed.
+  returned: always
+  type: dict
+  sample:
+    networks: {total: 3, changed: 1, unchanged: 2}
+    attachments: {total: 4, changed: 1, unchanged: 3}
+"""
+
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, NETWORK_SPEC
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
+from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validate_items, validated
+from ansible_collections.dockernet.core.plugins.module_utils._topology import converge, topology_from_params
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            {
+                "name": {"type": "str", "required": True},
+                "networks": {"type": "list", "elements": "dict", "default": []},
+                "attachments": {"type": "list", "elements": "dict", "default": []},
+                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+                "purge": {"type": "bool", "default": False},
+            }
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    topology = validated(
+        module,
+        lambda: topology_from_params(
+            params["name"],
+            validate_items("networks", params["networks"], NETWORK_SPEC),
+            validate_items("attachments", params["attachments"], ATTACHMENT_SPEC),
+        ),
+    )
+
+    def task(client: DockerClient) -> t.Dict[str, t.Any]:
+        return converge(client, topology, params["state"], params["purge"], module.check_mode).as_dict()
+
+    run(module, task)
+
+
+if __name__ == "__main__":
+    main()
