@@ -117,7 +117,9 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
         if not address:
             continue
         if default_bridge or not pools:
-            raise ValidationError(key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config")
+            raise ValidationError(
+                key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
+            )
         parsed = ipaddress.ip_address(address)
         family = [ipaddress.ip_network(c["Subnet"], strict=False) for c in pools]
         if not any(parsed in net for net in family if net.version == parsed.version):
@@ -237,7 +239,9 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
         stale = [cid for cid, ep in (network.get("Containers") or {}).items() if ep.get("Name") == request.container or cid == request.container]
         if not stale or not request.force:
             if stale:
-                raise ValidationError("force", f"container {request.container!r} is gone but network {net_name!r} still holds its endpoint; set force: true to remove it")
+                raise ValidationError(
+                    "force", f"container {request.container!r} is gone but network {net_name!r} still holds its endpoint; set force: true to remove it"
+                )
             return result
         result.act(f"force-disconnect stale endpoint {request.container} from network {net_name}")
         if not check_mode:

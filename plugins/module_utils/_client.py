@@ -21,14 +21,15 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
 )
 
 DOCKER_IMPORT_ERROR: t.Optional[str]
+_AdapterBase: t.Any
 try:
     import docker
     import requests
     from docker.errors import DockerException, TLSParameterError
-    from requests.adapters import HTTPAdapter
+    from requests.adapters import HTTPAdapter as _AdapterBase
 except ImportError:
     DOCKER_IMPORT_ERROR = traceback.format_exc()
-    HTTPAdapter = object
+    _AdapterBase = object
 else:
     DOCKER_IMPORT_ERROR = None
 
@@ -45,7 +46,7 @@ class DockerError(Exception):
         return self.status == 404
 
 
-class _HostnameAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+class _HostnameAdapter(_AdapterBase):
     """Verifies the daemon's certificate against tls_hostname instead of the URL's host."""
 
     def __init__(self, tls_hostname: str) -> None:

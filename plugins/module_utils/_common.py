@@ -12,7 +12,6 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.dockernet.core.plugins.module_utils._client import (
     DOCKER_IMPORT_ERROR,
     DockerClient,

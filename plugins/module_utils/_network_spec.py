@@ -130,7 +130,7 @@ def check_overlaps(pools: t.Sequence[Pool]) -> None:
     nets = [ipaddress.ip_network(p.subnet) for p in pools]
     for i, first in enumerate(nets):
         for second in nets[i + 1:]:
-            if first.version == second.version and first.overlaps(second):  # type: ignore[arg-type]
+            if first.version == second.version and first.overlaps(second):
                 raise ValidationError("ipam_config", f"pools {first} and {second} overlap; give each pool its own range")
 
 

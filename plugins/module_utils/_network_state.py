@@ -101,7 +101,7 @@ def check_subnet_conflicts(client: DockerClient, desired: NetworkState, own_id: 
             except ValueError:
                 continue
             for subnet in mine:
-                if subnet.version == theirs.version and subnet.overlaps(theirs):  # type: ignore[arg-type]
+                if subnet.version == theirs.version and subnet.overlaps(theirs):
                     raise ValidationError(
                         "ipam_config",
                         f"subnet {subnet} overlaps {theirs} of network {other.get('Name')!r}; pick a free range or remove that network",

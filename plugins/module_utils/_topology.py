@@ -10,6 +10,7 @@ first, so an item the daemon would refuse fails before the first change.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from dataclasses import dataclass, replace
 
@@ -144,10 +145,8 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
     containers = containers_by_reference(client)
     current: t.Dict[str, t.Tuple[t.Optional[t.Mapping[str, t.Any]], bool]] = {}
     for item in topology.networks:
-        result: NetworkResult = _named(
-            f"networks[{item.index}]",
-            lambda item=item: ensure_present(client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False),
-        )
+        converge_one = functools.partial(ensure_present, client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False)
+        result: NetworkResult = _named(f"networks[{item.index}]", converge_one)
         outcome.networks.append(result)
         current[item.state.name] = (result.current, result.current is None)
     if not check_mode and any(r.changed for r in outcome.networks):
@@ -164,12 +163,14 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
         container = containers.get(request.container)
         if container is None:
             if request.state == "connected":
-                raise ValidationError(f"{prefix}.container", f"no container named {request.container!r} (names and full IDs only); create it first or fix the name")
+                raise ValidationError(
+                    f"{prefix}.container", f"no container named {request.container!r} (names and full IDs only); create it first or fix the name"
+                )
         elif request.container in needs_inspect and container["Id"] not in inspected:
             container = client.get(f"/containers/{container['Id']}/json")
             containers[request.container] = container
             inspected.add(container["Id"])
-        outcome.attachments.append(_named(prefix, lambda: ensure_attachment(client, request, check_mode, network, planned, container)))
+        outcome.attachments.append(_named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container)))
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
@@ -185,7 +186,8 @@ def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool)
         request = replace(attachment.request, state="disconnected")
         network = listing.get(request.network)
         if network is not None:
-            outcome.attachments.append(_named(f"attachments[{attachment.index}]", lambda: ensure_attachment(client, request, check_mode, network)))
+            detach = functools.partial(ensure_attachment, client, request, check_mode, network)
+            outcome.attachments.append(_named(f"attachments[{attachment.index}]", detach))
     names = {item.state.name for item in topology.networks}
     names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name}
     for name in sorted(names):

@@ -270,7 +270,6 @@ dropped_addresses:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import NETWORK_SPEC, spec
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     CONTAINERS_MODES,
@@ -281,6 +280,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
+
 
 def main() -> None:
     module = AnsibleModule(
@@ -321,7 +321,7 @@ def main() -> None:
         outcome["diff"]["before"]["containers"] = {a.container: a.before for a in attachments if a.before}
         outcome["diff"]["after"]["containers"] = {a.container: a.after for a in attachments if a.after}
         if any(a.changed for a in attachments) and not module.check_mode:
-            outcome["network"] = client.get(f"/networks/{result.network['Id']}")
+            outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
         return outcome
 
     run(module, task)

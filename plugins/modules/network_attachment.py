@@ -171,7 +171,6 @@ network:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, spec
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ensure_attachment, request_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient

@@ -113,9 +113,7 @@ networks:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
-
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     inspect_network,

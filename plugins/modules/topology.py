@@ -138,7 +138,6 @@ summary:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, NETWORK_SPEC
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validate_items, validated
