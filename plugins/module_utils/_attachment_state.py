@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import typing as t
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
@@ -24,6 +24,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_differences,
     endpoint_settings,
     merged_endpoint,
+    without_daemon_names,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
@@ -185,6 +186,7 @@ def ensure_connected(
     net_name, net_id = str(network["Name"]), str(network["Id"])
     raw = endpoint_settings(container, net_name, net_id)
     actual = actual_endpoint(container, raw) if raw is not None else None
+    request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
     if actual is not None:
         result.differences = endpoint_differences(request.endpoint, actual, request.purge_aliases)
         result.before = actual.as_dict()

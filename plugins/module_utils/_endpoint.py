@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import typing as t
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
@@ -122,6 +122,14 @@ def daemon_names(container: t.Mapping[str, t.Any]) -> t.Set[str]:
         names.add(str(hostname))
     names.discard("")
     return names
+
+
+def without_daemon_names(desired: Endpoint, container: t.Mapping[str, t.Any]) -> Endpoint:
+    """Drop asked-for aliases the daemon answers to anyway, so they are never a difference."""
+    if not desired.aliases:
+        return desired
+    own = daemon_names(container)
+    return replace(desired, aliases=tuple(a for a in desired.aliases if a not in own))
 
 
 def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[t.Dict[str, t.Any]]:

@@ -147,4 +147,8 @@ API_REQUIREMENTS = {"enable_ipv4": "1.48"}
 
 
 def required_api_versions(desired: NetworkState) -> t.List[t.Tuple[str, str]]:
-    return [(option, version) for option, version in API_REQUIREMENTS.items() if getattr(desired, option) is not None]
+    """Options the task gives that need a newer API. enable_ipv4: true is what every daemon does anyway."""
+    return [
+        (option, version) for option, version in API_REQUIREMENTS.items()
+        if getattr(desired, option) is not None and not (option == "enable_ipv4" and desired.enable_ipv4)
+    ]

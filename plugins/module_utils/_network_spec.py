@@ -137,7 +137,7 @@ def check_overlaps(pools: t.Sequence[Pool]) -> None:
 def check_name(field_name: str, name: t.Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(field_name, "is empty; give the network a name such as backend")
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise ValidationError(
             field_name,
             f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', starting with a letter or digit",
@@ -163,6 +163,8 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
             raise ValidationError("config_from", "cannot be combined with config_only: true; a config-only network cannot take its configuration from another")
 
     pools: t.Optional[t.Tuple[Pool, ...]] = None
+    if params.get("ipam_config") == []:
+        raise ValidationError("ipam_config", "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
     if params.get("ipam_config") is not None:
         pool_list = [desired_pool(i, raw or {}) for i, raw in enumerate(params["ipam_config"])]
         check_overlaps(pool_list)

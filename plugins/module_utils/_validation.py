@@ -55,7 +55,7 @@ def parse_address(field: str, value: t.Any) -> IPAddress:
 
 
 def normalise_address(value: t.Optional[str]) -> t.Optional[str]:
-    """Canonical spelling of an address from the daemon, or None for empty/unparseable."""
+    """Canonical spelling of an address from the daemon; None when empty, the text itself when unparseable."""
     if not value:
         return None
     try:

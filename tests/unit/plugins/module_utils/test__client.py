@@ -1,0 +1,129 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests for the pure helpers of the client: error messages and filter encoding (no daemon)."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._client import (
+    DockerError,
+    _short,
+    _unreachable_message,
+    encode_filters,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._options import resolve_connection
+
+UNIX = "unix:///var/run/docker.sock"
+TCP = "tcp://192.0.2.10:2376"
+
+
+@pytest.mark.parametrize(
+    "host, error, expected_fragments",
+    [
+        pytest.param(
+            UNIX, FileNotFoundError(2, "No such file or directory"),
+            ["at unix:///var/run/docker.sock", "the socket /var/run/docker.sock does not exist", "DOCKER_HOST"],
+            id="missing-socket",
+        ),
+        pytest.param(
+            UNIX, ConnectionError("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))"),
+            ["does not exist"],
+            id="missing-socket-wrapped",
+        ),
+        pytest.param(
+            UNIX, PermissionError(13, "Permission denied"),
+            ["permission denied on /var/run/docker.sock", "become: true"],
+            id="permission-denied",
+        ),
+        pytest.param(
+            UNIX, ConnectionError("('Connection aborted.', PermissionError(13, 'Permission denied'))"),
+            ["permission denied on /var/run/docker.sock"],
+            id="permission-denied-wrapped",
+        ),
+        pytest.param(
+            "unix:///run/user/1000/docker.sock", ConnectionRefusedError(111, "Connection refused"),
+            ["nothing listens on /run/user/1000/docker.sock", "Start dockerd"],
+            id="refused",
+        ),
+        pytest.param(
+            TCP, OSError("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"),
+            ["TLS connection to the Docker daemon at tcp://192.0.2.10:2376 failed", "WRONG_VERSION_NUMBER", "ca_path"],
+            id="ssl-error",
+        ),
+        pytest.param(
+            TCP, OSError("certificate verify failed: unable to get local issuer Certificate"),
+            ["TLS connection", "certificate verify failed"],
+            id="certificate-error",
+        ),
+        pytest.param(
+            TCP, OSError("TLS handshake timeout"),
+            ["TLS connection"],
+            id="tls-word",
+        ),
+        pytest.param(
+            TCP, ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+            ["closed the connection", "tls: true"],
+            id="aborted",
+        ),
+        pytest.param(
+            TCP, ConnectionRefusedError(111, "Connection refused"),
+            ["Cannot reach the Docker daemon at tcp://192.0.2.10:2376 (", "Connection refused", "DOCKER_HOST"],
+            id="tcp-refused-is-generic",
+        ),
+        pytest.param(
+            "ssh://admin@192.0.2.10", OSError("ssh: connect to host 192.0.2.10 port 22: No route to host"),
+            ["Cannot reach the Docker daemon at ssh://admin@192.0.2.10", "No route to host"],
+            id="generic",
+        ),
+    ],
+)
+def test_unreachable_message(host: str, error: BaseException, expected_fragments: t.List[str]) -> None:
+    message = _unreachable_message(resolve_connection({"docker_host": host}, {}), error)
+    for fragment in expected_fragments:
+        assert fragment in message
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("short", "short", id="short"),
+        pytest.param("a\n  b\tc", "a b c", id="whitespace-collapsed"),
+        pytest.param("x" * 300, "x" * 300, id="exactly-300"),
+        pytest.param("x" * 301, "x" * 297 + "...", id="truncated"),
+    ],
+)
+def test_short(text: str, expected: str) -> None:
+    assert _short(text) == expected
+
+
+def test_unreachable_message_shortens_long_errors() -> None:
+    message = _unreachable_message(resolve_connection({"docker_host": TCP}, {}), OSError("boom " * 200))
+    assert "..." in message
+    assert len(message) < 500
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        pytest.param({}, {}, id="empty"),
+        pytest.param({"name": ["web", "db", "web"]}, {"name": ["db", "web"]}, id="sorted-unique"),
+        pytest.param({"name": [], "driver": ["bridge"]}, {"driver": ["bridge"]}, id="empty-list-dropped"),
+    ],
+)
+def test_encode_filters(filters: t.Dict[str, t.List[str]], expected: t.Dict[str, t.List[str]]) -> None:
+    assert json.loads(encode_filters(filters)) == expected
+
+
+@pytest.mark.parametrize(
+    "status, not_found",
+    [pytest.param(404, True, id="404"), pytest.param(409, False, id="409"), pytest.param(None, False, id="none")],
+)
+def test_docker_error_not_found(status: t.Optional[int], not_found: bool) -> None:
+    error = DockerError("message", status=status)
+    assert error.not_found is not_found
+    assert error.status == status
+    assert str(error) == "message"
