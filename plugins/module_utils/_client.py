@@ -153,7 +153,7 @@ class DockerClient:
                 f"{self.settings.docker_host} speaks API {self.api_version}. Upgrade the engine, or leave {option} out."
             )
 
-    def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any) -> t.Any:
+    def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any, raw: bool = False) -> t.Any:
         url = self._api._url("{0}", path)
         kwargs: t.Dict[str, t.Any] = {}
         if params:
@@ -168,6 +168,8 @@ class DockerClient:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if response.status_code >= 400:
             raise DockerError(self._daemon_message(method, path, response), status=response.status_code)
+        if raw:
+            return response.content
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -188,6 +190,10 @@ class DockerClient:
 
     def post(self, path: str, body: t.Any = None, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("post", path, params, body)
+
+    def post_raw(self, path: str, body: t.Any = None) -> bytes:
+        """POST and return the body as bytes (exec output streams are not JSON)."""
+        return t.cast(bytes, self._request("post", path, None, body, raw=True))
 
     def delete(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("delete", path, params, None)
