@@ -152,7 +152,7 @@ attributes:
     support: partial
     details: Idempotent except with O(recreate=always).
 author:
-  - dockernet.core maintainers
+  - dockernet.core maintainers (@dockernet)
 """
 
 EXAMPLES = r"""

@@ -89,7 +89,7 @@ attributes:
   idempotent:
     support: full
 author:
-  - dockernet.core maintainers
+  - dockernet.core maintainers (@dockernet)
 """
 
 EXAMPLES = r"""

@@ -38,7 +38,7 @@ extends_documentation_fragment:
   - dockernet.core._attributes.INFO_MODULE
   - dockernet.core._attributes.ACTIONGROUP_DOCKER
 author:
-  - dockernet.core maintainers
+  - dockernet.core maintainers (@dockernet)
 """
 
 EXAMPLES = r"""

@@ -63,7 +63,7 @@ attributes:
   idempotent:
     support: full
 author:
-  - dockernet.core maintainers
+  - dockernet.core maintainers (@dockernet)
 """
 
 EXAMPLES = r"""
