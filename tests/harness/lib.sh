@@ -410,12 +410,15 @@ dn_engine_netns_create() {
     ip netns del "$name" >/dev/null 2>&1 || true
     ip link del "$host_if" >/dev/null 2>&1 || true
     ip netns add "$name" || return 1
-    ip -n "$name" link set lo up &&
+    if ! { ip -n "$name" link set lo up &&
         ip link add "$host_if" type veth peer name eth0 netns "$name" &&
         ip addr add "$DN_ENGINE_HOST_ADDR/30" dev "$host_if" &&
         ip link set "$host_if" up &&
         ip -n "$name" addr add "$DN_ENGINE_NETNS_ADDR/30" dev eth0 &&
-        ip -n "$name" link set eth0 up || { ip netns del "$name" >/dev/null 2>&1; return 1; }
+        ip -n "$name" link set eth0 up; }; then
+        ip netns del "$name" >/dev/null 2>&1
+        return 1
+    fi
     DN_ENGINE_NETNS="$name"
     DN_SWARM_ADDR="$DN_ENGINE_NETNS_ADDR"
 }
@@ -432,7 +435,7 @@ dn_engine_stop() {
     if [[ "${DOCKERNET_KEEP_ENGINE:-0}" == 1 ]]; then
         dn_log "DOCKERNET_KEEP_ENGINE=1: private dockerd keeps running (pid $DN_ENGINE_PID)"
         dn_log "  use it with: export DOCKER_HOST=unix://$DN_ENGINE_SOCK"
-        dn_log "  its network namespace: ${DN_ENGINE_NETNS:-the host's} (ip -n NAME ...)"
+        dn_log "  its network namespace: ${DN_ENGINE_NETNS:-the host namespace} (ip -n NAME ...)"
         dn_log "  stop it with: kill $DN_ENGINE_PID"
         return 0
     fi
@@ -609,7 +612,7 @@ dn_write_integration_config() {
 dockernet_docker_host: "${DOCKER_HOST}"
 dockernet_test_image: "${DN_TEST_IMAGE}"
 # Network namespace the engine runs in ('' = this host's): interfaces the engine must
-# see are created with `ip -n NAME`. Empty advertise address: no swarm tests possible.
+# see are created with "ip -n NAME". Empty advertise address: no swarm tests possible.
 dockernet_engine_netns: "${DN_ENGINE_NETNS:-}"
 dockernet_swarm_advertise_addr: "${DN_SWARM_ADDR:-}"
 EOF
