@@ -14,6 +14,7 @@ import functools
 import typing as t
 from dataclasses import dataclass, replace
 
+from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
@@ -21,6 +22,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
     request_from_params,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import actual_endpoint, addresses_outside, endpoint_settings
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present
@@ -86,6 +88,15 @@ class Outcome:
     def __init__(self) -> None:
         self.networks: t.List[NetworkResult] = []
         self.attachments: t.List[AttachmentResult] = []
+        self.steps: t.List[t.Union[NetworkResult, AttachmentResult]] = []  # both, in the order they ran
+
+    def add_network(self, result: NetworkResult) -> None:
+        self.networks.append(result)
+        self.steps.append(result)
+
+    def add_attachment(self, result: AttachmentResult) -> None:
+        self.attachments.append(result)
+        self.steps.append(result)
 
     @property
     def changed(self) -> bool:
@@ -105,7 +116,7 @@ class Outcome:
             "changed": self.changed,
             "networks": networks,
             "attachments": attachments,
-            "actions": [a for r in self.networks for a in r.actions if r.name] + [a for r in self.attachments for a in r.actions],
+            "actions": [a for r in self.steps for a in r.actions],
             "summary": self.summary(),
             "diff": {
                 "before": {
@@ -139,18 +150,81 @@ def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
         raise DockerError(f"{prefix}: {exc}", status=exc.status) from None
 
 
+def _recreated_view(raw: t.Mapping[str, t.Any], predicted: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The network a recreate will leave, shaped like an inspect result (check mode plans attachments on it)."""
+    pools = []
+    for pool in predicted.get("ipam_config") or []:
+        config = {"Subnet": pool["subnet"]}
+        if pool.get("gateway"):
+            config["Gateway"] = pool["gateway"]
+        if pool.get("ip_range"):
+            config["IPRange"] = pool["ip_range"]
+        pools.append(config)
+    return {
+        **raw,
+        "IPAM": {**(raw.get("IPAM") or {}), "Config": pools},
+        "Attachable": bool(predicted.get("attachable", raw.get("Attachable"))),
+        "Scope": predicted.get("scope") or raw.get("Scope"),
+    }
+
+
+def _subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
+    return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+
+
+def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
+    for key, settings in networks.items():
+        if key == network.get("Name") or (settings or {}).get("NetworkID") == network.get("Id"):
+            return str(key)
+    return None
+
+
+def _outside(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.List[str]:
+    """Static addresses of the container's endpoint that the (recreated) network no longer holds."""
+    raw = endpoint_settings(container, str(network.get("Name")), str(network.get("Id")))
+    if raw is None:
+        return []
+    endpoint = actual_endpoint(container, raw)
+    subnets = _subnets(network)
+    return addresses_outside(endpoint, subnets) if subnets else [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a]
+
+
+def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The container as a recreate reconnects it: without the static addresses that no longer fit."""
+    outside = set(_outside(container, network))
+    key = _endpoint_key(container, network)
+    if not outside or key is None:
+        return container
+    settings = dict(container["NetworkSettings"]["Networks"][key])
+    settings["IPAMConfig"] = {k: v for k, v in (settings.get("IPAMConfig") or {}).items()
+                              if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in outside)}
+    networks = {**container["NetworkSettings"]["Networks"], key: settings}
+    return {**container, "NetworkSettings": {**container["NetworkSettings"], "Networks": networks}}
+
+
 def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool) -> Outcome:
     outcome = Outcome()
     listing = _networks_by_name(client)
     containers = containers_by_reference(client)
     current: t.Dict[str, t.Tuple[t.Optional[t.Mapping[str, t.Any]], bool]] = {}
+    recreated: t.Dict[str, t.Dict[str, t.Any]] = {}
     for item in topology.networks:
         converge_one = functools.partial(ensure_present, client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False)
         result: NetworkResult = _named(f"networks[{item.index}]", converge_one)
-        outcome.networks.append(result)
+        outcome.add_network(result)
         current[item.state.name] = (result.current, result.current is None)
+        if check_mode and result.changed and result.current is not None and result.network is not None:
+            # A real run recreates it first: plan its attachments on the network it will be.
+            recreated[item.state.name] = _recreated_view(result.current, result.network)
+            current[item.state.name] = (recreated[item.state.name], False)
     if not check_mode and any(r.changed for r in outcome.networks):
         containers = containers_by_reference(client)  # recreated networks moved their endpoints
+    for result in outcome.networks:
+        if result.name in recreated and not result.dropped_addresses:
+            unique = {c["Id"]: c for c in containers.values()}.values()
+            dropped = [{"container": container_name(c), "addresses": _outside(c, recreated[result.name])} for c in unique]
+            result.dropped_addresses = sorted((d for d in dropped if d["addresses"]), key=lambda d: str(d["container"]))
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
     inspected: t.Set[str] = set()
@@ -170,12 +244,14 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
             container = client.get(f"/containers/{container['Id']}/json")
             containers[request.container] = container
             inspected.add(container["Id"])
-        outcome.attachments.append(_named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container)))
+        if container is not None and request.network in recreated:
+            container = _after_reconnect(container, recreated[request.network])
+        outcome.add_attachment(_named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container)))
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
             if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared:
-                outcome.networks.append(ensure_absent(client, name, True, check_mode))
+                outcome.add_network(ensure_absent(client, name, True, check_mode))
     return outcome
 
 
@@ -187,12 +263,16 @@ def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool)
         network = listing.get(request.network)
         if network is not None:
             detach = functools.partial(ensure_attachment, client, request, check_mode, network)
-            outcome.attachments.append(_named(f"attachments[{attachment.index}]", detach))
+            outcome.add_attachment(_named(f"attachments[{attachment.index}]", detach))
     names = {item.state.name for item in topology.networks}
     names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name}
+    # In check mode the declared attachments are still connected: do not plan disconnecting them twice.
+    planned = {action for result in outcome.attachments for action in result.actions} if check_mode else set()
     for name in sorted(names):
         if name in listing:
-            outcome.networks.append(ensure_absent(client, name, True, check_mode))
+            result = ensure_absent(client, name, True, check_mode)
+            result.actions = [action for action in result.actions if action not in planned]
+            outcome.add_network(result)
     return outcome
 
 
