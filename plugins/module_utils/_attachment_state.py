@@ -14,7 +14,7 @@ import typing as t
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect
-from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
     Endpoint,
@@ -26,9 +26,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     merged_endpoint,
     without_daemon_names,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_container, inspect_network
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
-from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
 
@@ -127,14 +127,38 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
             subnets = ", ".join(str(n) for n in family if n.version == parsed.version) or "none"
             raise ValidationError(key, f"{address} is outside every IPv{parsed.version} pool of network {name!r} ({subnets}); pick an address inside one")
         for other_id, other in (network.get("Containers") or {}).items():
-            used = {str(other.get("IPv4Address", "")).split("/")[0], str(other.get("IPv6Address", "")).split("/")[0]}
+            used = {str(other.get("IPv4Address", "")).split("/", maxsplit=1)[0], str(other.get("IPv6Address", "")).split("/", maxsplit=1)[0]}
             if other_id != container_id and address in {str(ipaddress.ip_address(u)) for u in used if u}:
                 raise ValidationError(key, f"{address} is already used by container {other.get('Name')!r} on network {name!r}; pick a free address")
+        holder = static_addresses_held(client, network, container_id).get(address)
+        if holder is not None:
+            raise ValidationError(key, f"{address} is already used by container {holder!r} on network {name!r}; pick a free address")
     for link in endpoint.links or ():
         target = link.split(":", 1)[0]
         linked = inspect_container(client, target)
         if linked is None or endpoint_settings(linked, name, str(network.get("Id"))) is None:
             raise ValidationError("links", f"container {target!r} is not on network {name!r}; connect it first or drop the link")
+
+
+def static_addresses_held(client: DockerClient, network: t.Mapping[str, t.Any], container_id: str) -> t.Dict[str, str]:
+    """Static addresses that other containers on the network hold, running or not: address -> container name.
+
+    The network lists running containers only, and the daemon lets a second stopped container take a
+    static address that is already held, failing only when it starts.
+    """
+    name, net_id = str(network.get("Name")), str(network.get("Id"))
+    listing = client.get("/containers/json", params={"all": "true", "filters": encode_filters({"network": [net_id, name]})}) or []
+    held: t.Dict[str, str] = {}
+    for summary in listing:
+        if str(summary.get("Id")) == container_id:
+            continue
+        container = container_from_summary(summary)
+        ipam = (endpoint_settings(container, name, net_id) or {}).get("IPAMConfig") or {}
+        for field_name in ("IPv4Address", "IPv6Address"):
+            address = normalise_address(ipam.get(field_name))
+            if address:
+                held[address] = container_name(container)
+    return held
 
 
 def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
@@ -221,6 +245,12 @@ def ensure_connected(
             connect(client, net_id, str(container["Id"]), merged_endpoint(Endpoint(), actual))
         if exc.not_found:
             raise DockerError(f"container {cname!r} or network {net_name!r} disappeared during the task: {exc}") from None
+        if "user configured subnets" in str(exc):
+            # A pool the daemon picked by itself looks like a configured one in the network's inspect.
+            key = "ipv4_address" if request.endpoint.ipv4_address else "ipv6_address"
+            raise ValidationError(
+                key, f"network {net_name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
+            ) from None
         raise
     refreshed = inspect_container(client, str(container["Id"])) or container
     result.attachment = attachment_view(refreshed, network)
@@ -304,10 +334,19 @@ def converge_members(
     """Attach every listed container; with mode exact, disconnect every container not listed."""
     # Every container must exist before the first change, so a typo changes nothing.
     containers = [_find_container(client, request.container, f"containers[{index}].name") for index, request in enumerate(requests)]
-    results = [
-        ensure_connected(client, request, check_mode, network, network_planned, container)
-        for request, container in zip(requests, containers)
-    ]
+
+    def each(dry_run: bool) -> t.List[AttachmentResult]:
+        outcomes = []
+        for index, (request, container) in enumerate(zip(requests, containers)):
+            try:
+                outcomes.append(ensure_connected(client, request, dry_run, network, network_planned, container))
+            except ValidationError as exc:
+                raise exc.within(f"containers[{index}]") from None
+        return outcomes
+
+    if not check_mode and len(requests) > 1:
+        each(True)  # Every item must fit before the first change, so a bad item changes nothing.
+    results = each(check_mode)
     if mode != "exact" or network_planned or network is None:
         return results
     listed = {request.container for request in requests}
