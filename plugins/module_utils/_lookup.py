@@ -74,15 +74,32 @@ def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t
     return result
 
 
+# Networks the daemon never reports as dangling.
+PREDEFINED_NETWORKS = frozenset({"bridge", "host", "none", "default", "ingress"})
+
+
+def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
+    """The daemon's definition: not predefined, and no container or service uses it."""
+    return network.get("Name") not in PREDEFINED_NETWORKS and not network.get("Containers") and not network.get("Services")
+
+
 def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], verbose: bool = False) -> t.List[t.Dict[str, t.Any]]:
     """Full inspect results (with attached containers) for every network the filters match."""
+    filters = dict(filters)
+    # Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
+    # network list, which carries no containers), so it is applied here, on the inspect results.
+    dangling = filters.pop("dangling", None)
     params = {"filters": encode_filters(filters)} if filters else None
     summaries = client.get("/networks", params=params) or []
     result = []
     for summary in sorted(summaries, key=lambda n: (n.get("Name", ""), n.get("Id", ""))):
         found = inspect_network(client, summary["Id"], verbose=verbose)
-        if found is not None:  # removed between the list and the inspect
-            result.append(found)
+        if found is None:  # removed between the list and the inspect
+            continue
+        # A list means any of its values, so [true, false] keeps every network.
+        if dangling and is_dangling(found) not in {value in ("true", "1") for value in dangling}:
+            continue
+        result.append(found)
     return result
 
 

@@ -62,7 +62,10 @@ def compare_pools(desired: t.Optional[t.Sequence[Pool]], actual: t.Sequence[Pool
     """Pools are matched by subnet, not position; a key the task leaves out is the daemon's choice."""
     if desired is None:
         return []
-    actual_by_subnet = {p.subnet: p for p in actual}
+    # The daemon adds a pool of its own for an IP family the task gives none for (an IPv4 pool
+    # before API 1.48, an IPv6 pool on newer engines): that pool is its choice, not a difference.
+    families = {p.version for p in desired}
+    actual_by_subnet = {p.subnet: p for p in actual if p.version in families}
     desired_subnets = sorted(p.subnet for p in desired)
     differences = compare_values("ipam_config.subnets", desired_subnets, sorted(actual_by_subnet))
     for pool in desired:
@@ -133,7 +136,8 @@ def create_body(desired: NetworkState) -> t.Dict[str, t.Any]:
     if desired.enable_ipv4 is False:
         # IPv4 is on by default; the field is only sent to turn it off (API 1.48 and newer).
         body["EnableIPv4"] = False
-    if desired.scope is not None:
+    if desired.scope is not None and not (desired.config_only and desired.scope == "local"):
+        # A config-only network refuses any Scope, even the default one a recreate carries over.
         body["Scope"] = desired.scope
     if desired.config_from is not None:
         body["ConfigFrom"] = {"Network": desired.config_from}

@@ -181,9 +181,15 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     if driver is not None and not str(driver).strip():
         raise ValidationError("driver", "is empty; use bridge, overlay, macvlan, ipvlan or a plugin's name")
 
+    if params.get("config_only"):
+        # The daemon stores every config-only network with the driver "null", whatever the task says.
+        driver_default = None
+        driver = None
+    else:
+        driver_default = "bridge" if config_from is None else None
     return NetworkState(
         name=name,
-        driver=driver if driver is not None else ("bridge" if config_from is None else None),
+        driver=driver if driver is not None else driver_default,
         driver_options=string_dict("driver_options", params.get("driver_options")),
         ipam_driver=params.get("ipam_driver"),
         ipam_options=string_dict("ipam_options", params.get("ipam_options")),
@@ -242,7 +248,7 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:
     """What the network looks like after the task: the actual state with every given value applied."""
     base = actual if actual is not None else NetworkState(
-        name=desired.name, driver="bridge", driver_options={}, ipam_driver="default", ipam_options={},
+        name=desired.name, driver="null" if desired.config_only else "bridge", driver_options={}, ipam_driver="default", ipam_options={},
         ipam_config=(), enable_ipv6=False, enable_ipv4=True, internal=False, attachable=False, ingress=False,
         scope="local", config_only=False, config_from=None, labels={},
     )
@@ -265,5 +271,7 @@ def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> 
                 gateway=pool.gateway if pool.gateway is not None else (old.gateway if old else None),
                 aux_addresses=pool.aux_addresses if pool.aux_addresses is not None else (old.aux_addresses if old else None),
             ))
+        families = {p.version for p in desired.ipam_config}
+        merged += [p for p in base.ipam_config or () if p.version not in families]  # the daemon's own pools
         changes["ipam_config"] = tuple(sort_pools(merged))
     return replace(base, **changes)

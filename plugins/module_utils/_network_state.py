@@ -11,6 +11,7 @@ the old one is restored with its containers before failing.
 from __future__ import annotations
 
 import ipaddress
+import time
 import typing as t
 from dataclasses import dataclass, field, replace
 
@@ -39,6 +40,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 RECREATE_MODES = ("on_change", "never", "always")
+# How long a create that lost a race waits for the winner's network to show up.
+RACE_WAIT_ATTEMPTS = 20
+RACE_WAIT_SECONDS = 0.1
 
 
 @dataclass
@@ -128,10 +132,16 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
     try:
         created = client.post("/networks/create", create_body(desired))
     except DockerError as exc:
-        if exc.status == 409:
+        # A run creating the same name at the same moment wins with 409 (name taken) or, when the
+        # name check races too, 403 (its pool now overlaps ours): converge on its network, which
+        # the daemon may show only a moment later.
+        attempts = RACE_WAIT_ATTEMPTS if exc.status in (403, 409) else 1
+        for attempt in range(attempts):
             existing = inspect_network(client, desired.name)
             if existing is not None:
                 return existing
+            if attempt + 1 < attempts:
+                time.sleep(RACE_WAIT_SECONDS)
         raise
     created_id = str(created["Id"])
     # Older daemons can let two simultaneous creates with the same name both succeed; keep the oldest.
@@ -160,7 +170,8 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments
         except DockerError as exc:
             failures.append(f"{attachment.container_name}: {exc}")
             continue
-        result.reconnected.append(attachment.as_dict())
+        # Report the settings the container got back, without the addresses that were dropped.
+        result.reconnected.append(replace(attachment, endpoint=endpoint).as_dict())
     return failures
 
 
@@ -180,6 +191,12 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
     for attachment in attachments:
         result.act(f"connect container {attachment.container_name} to network {name}")
     if check_mode:
+        # Predict the static addresses the new pools no longer hold, as the real run reports them.
+        subnets = [pool.subnet for pool in target.ipam_config or ()]
+        for attachment in attachments:
+            outside = addresses_outside(attachment.endpoint, subnets) if subnets else []
+            if outside:
+                result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
         return
     old_id = str(actual_raw["Id"])
     for attachment in attachments:
@@ -188,7 +205,14 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
     try:
         new_network = create_network(client, target)
     except DockerError as exc:
-        restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw)))
+        try:
+            restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw)))
+        except DockerError as restore_exc:
+            raise DockerError(
+                f"recreating network {name!r} failed ({exc}), and restoring the old network failed too ({restore_exc}); "
+                f"the network is gone and its container(s) {', '.join(a.container_name for a in attachments) or '(none)'} "
+                "are disconnected. Create it again and reconnect them"
+            ) from None
         failures = _reconnect(client, restored, attachments, NetworkResult(name=name))
         detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
         raise DockerError(

@@ -33,6 +33,7 @@ options:
       - Network driver such as V(bridge), V(overlay), V(macvlan), V(ipvlan), or a plugin's name.
       - Defaults to V(bridge), except with O(config_from), where the daemon takes it from the task or the
         config-only network.
+      - Ignored with O(config_only=true), because the daemon stores every config-only network with the driver C(null).
     type: str
   driver_options:
     description:
@@ -54,7 +55,9 @@ options:
     description:
       - Address pools. IPv4 and IPv6 pools may be mixed. Pools are matched by subnet, not by list position;
         a key left out of a pool (such as the gateway) is the daemon's choice and is not compared.
-      - When given, the network's pools must be exactly these subnets.
+      - When given, the network's pools must be exactly these subnets, per IP family the list has a pool for.
+        A family without a pool in the list is left to the daemon, which adds a pool of its own (for example
+        the IPv4 pool every network gets before Engine API 1.48).
     type: list
     elements: dict
     suboptions:
