@@ -613,8 +613,8 @@ dockernet_docker_host: "${DOCKER_HOST}"
 dockernet_test_image: "${DN_TEST_IMAGE}"
 # Network namespace the engine runs in ('' = this host's): interfaces the engine must
 # see are created with "ip -n NAME". Empty advertise address: no swarm tests possible.
-dockernet_engine_netns: "${DN_ENGINE_NETNS:-}"
-dockernet_swarm_advertise_addr: "${DN_SWARM_ADDR:-}"
+dockernet_engine_netns: "${DN_ENGINE_NETNS:-${DOCKERNET_ENGINE_NETNS_NAME:-}}"
+dockernet_swarm_advertise_addr: "${DN_SWARM_ADDR:-${DOCKERNET_SWARM_ADDR:-}}"
 EOF
 }
 
