@@ -58,8 +58,10 @@ class NetworkResult:
     network: t.Optional[t.Dict[str, t.Any]] = None
     reconnected: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
     dropped_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
-    # The network as the daemon holds it now (still the old one in check mode), for attachment work.
+    # The network attachments are planned on: the real one after the task, or in check mode the
+    # one it predicts (None when it would be created, the recreated view when it would be recreated).
     current: t.Optional[t.Mapping[str, t.Any]] = None
+    recreating: bool = False
 
     def act(self, action: str) -> None:
         self.actions.append(action)
@@ -175,6 +177,25 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments
     return failures
 
 
+def recreated_view(raw: t.Mapping[str, t.Any], target: NetworkState) -> t.Dict[str, t.Any]:
+    """The network a recreate will leave, shaped like an inspect result, for planning attachments in check mode."""
+    pools = []
+    for pool in target.ipam_config or ():
+        config = {"Subnet": pool.subnet}
+        if pool.gateway:
+            config["Gateway"] = pool.gateway
+        if pool.ip_range:
+            config["IPRange"] = pool.ip_range
+        pools.append(config)
+    return {
+        **raw,
+        "IPAM": {**(raw.get("IPAM") or {}), "Config": pools},
+        "Attachable": bool(target.attachable),
+        "Internal": bool(target.internal),
+        "Scope": target.scope or raw.get("Scope"),
+    }
+
+
 def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: NetworkState, result: NetworkResult, check_mode: bool) -> None:
     name = str(actual_raw["Name"])
     services = swarm_services_using(client, actual_raw)
@@ -190,7 +211,9 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
     result.act(f"create network {name}")
     for attachment in attachments:
         result.act(f"connect container {attachment.container_name} to network {name}")
+    result.recreating = True
     if check_mode:
+        result.current = recreated_view(actual_raw, target)
         # Predict the static addresses the new pools no longer hold, as the real run reports them.
         subnets = [pool.subnet for pool in target.ipam_config or ()]
         for attachment in attachments:

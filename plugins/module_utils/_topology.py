@@ -14,7 +14,6 @@ import functools
 import typing as t
 from dataclasses import dataclass, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
@@ -150,24 +149,6 @@ def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
         raise DockerError(f"{prefix}: {exc}", status=exc.status) from None
 
 
-def _recreated_view(raw: t.Mapping[str, t.Any], predicted: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The network a recreate will leave, shaped like an inspect result (check mode plans attachments on it)."""
-    pools = []
-    for pool in predicted.get("ipam_config") or []:
-        config = {"Subnet": pool["subnet"]}
-        if pool.get("gateway"):
-            config["Gateway"] = pool["gateway"]
-        if pool.get("ip_range"):
-            config["IPRange"] = pool["ip_range"]
-        pools.append(config)
-    return {
-        **raw,
-        "IPAM": {**(raw.get("IPAM") or {}), "Config": pools},
-        "Attachable": bool(predicted.get("attachable", raw.get("Attachable"))),
-        "Scope": predicted.get("scope") or raw.get("Scope"),
-    }
-
-
 def _subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
     return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
 
@@ -214,17 +195,11 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
         result: NetworkResult = _named(f"networks[{item.index}]", converge_one)
         outcome.add_network(result)
         current[item.state.name] = (result.current, result.current is None)
-        if check_mode and result.changed and result.current is not None and result.network is not None:
-            # A real run recreates it first: plan its attachments on the network it will be.
-            recreated[item.state.name] = _recreated_view(result.current, result.network)
-            current[item.state.name] = (recreated[item.state.name], False)
+        if check_mode and result.recreating and result.current is not None:
+            # result.current is already the network the recreate will leave; its containers lose what no longer fits.
+            recreated[item.state.name] = dict(result.current)
     if not check_mode and any(r.changed for r in outcome.networks):
         containers = containers_by_reference(client)  # recreated networks moved their endpoints
-    for result in outcome.networks:
-        if result.name in recreated and not result.dropped_addresses:
-            unique = {c["Id"]: c for c in containers.values()}.values()
-            dropped = [{"container": container_name(c), "addresses": _outside(c, recreated[result.name])} for c in unique]
-            result.dropped_addresses = sorted((d for d in dropped if d["addresses"]), key=lambda d: str(d["container"]))
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
     inspected: t.Set[str] = set()
