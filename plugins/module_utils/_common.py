@@ -83,10 +83,11 @@ def validate_items(field: str, items: t.Sequence[t.Any], item_spec: t.Mapping[st
     their documentation and types a second time.
     """
     validated_items = []
+    validator = ArgumentSpecValidator(copy.deepcopy(dict(item_spec)))
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise ValidationError(f"{field}[{index}]", f"{item!r} is not a dict of options")
-        outcome = ArgumentSpecValidator(copy.deepcopy(dict(item_spec))).validate(item)
+        outcome = validator.validate(item)
         if outcome.error_messages:
             raise ValidationError(f"{field}[{index}]", "; ".join(outcome.error_messages))
         validated_items.append(t.cast(t.Dict[str, t.Any], outcome.validated_parameters))

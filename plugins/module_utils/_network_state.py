@@ -93,12 +93,17 @@ def check_api(client: DockerClient, desired: NetworkState) -> None:
         client.require_api(option, version)
 
 
-def check_subnet_conflicts(client: DockerClient, desired: NetworkState, own_id: t.Optional[str]) -> None:
-    """A subnet that overlaps another Docker network fails here, naming that network."""
+def check_subnet_conflicts(
+    client: DockerClient, desired: NetworkState, own_id: t.Optional[str], known: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
+) -> None:
+    """A subnet that overlaps another Docker network fails here, naming that network.
+
+    known is a network list the caller already holds, saving one list call per network.
+    """
     if not desired.ipam_config:
         return
     mine = [ipaddress.ip_network(pool.subnet) for pool in desired.ipam_config]
-    for other in client.get("/networks") or []:
+    for other in known if known is not None else client.get("/networks") or []:
         if other.get("Id") == own_id or other.get("Name") == desired.name:
             continue
         for config in (other.get("IPAM") or {}).get("Config") or []:
@@ -250,15 +255,19 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
 
 def ensure_present(
     client: DockerClient, desired: NetworkState, recreate_mode: str, check_mode: bool, actual_raw: t.Optional[t.Dict[str, t.Any]] = None,
-    lookup: bool = True,
+    lookup: bool = True, known_networks: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
 ) -> NetworkResult:
-    """Converge one network. actual_raw may be given by a caller that already inspected it (lookup=False)."""
+    """Converge one network.
+
+    actual_raw may be given by a caller that already inspected it (lookup=False); known_networks by a
+    caller that already listed every network (used for the subnet-overlap check).
+    """
     check_api(client, desired)
     result = NetworkResult(name=desired.name)
     if lookup:
         actual_raw = inspect_network(client, desired.name)
     if actual_raw is None:
-        check_subnet_conflicts(client, desired, None)
+        check_subnet_conflicts(client, desired, None, known_networks)
         if desired.config_from is not None and inspect_network(client, desired.config_from) is None:
             raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
@@ -286,7 +295,7 @@ def ensure_present(
             result={"differences": [d.as_dict() for d in result.differences]},
         )
     if result.differences:
-        check_subnet_conflicts(client, desired, str(actual_raw["Id"]))
+        check_subnet_conflicts(client, desired, str(actual_raw["Id"]), known_networks)
     recreate(client, actual_raw, target, result, check_mode)
     if check_mode:
         result.network = target.as_dict()

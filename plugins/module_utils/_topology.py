@@ -11,6 +11,7 @@ first, so an item the daemon would refuse fails before the first change.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import typing as t
 from dataclasses import dataclass, replace
 
@@ -25,7 +26,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ac
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present
-from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import IPNetwork, ValidationError
 
 TOPOLOGY_LABEL = "dockernet.topology"
 
@@ -66,6 +67,7 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
         # Every network carries the topology's label, so purge and absent find what it made.
         labels = {**(state.labels or {}), TOPOLOGY_LABEL: name}
         items.append(NetworkItem(index, replace(state, labels=labels), str(params.get("recreate") or "on_change")))
+    check_pools_apart(items)
     requests = []
     pairs: t.Set[t.Tuple[str, str]] = set()
     for index, params in enumerate(attachments):
@@ -79,6 +81,21 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
         pairs.add(pair)
         requests.append(AttachmentItem(index, request))
     return Topology(name, tuple(items), tuple(requests))
+
+
+def check_pools_apart(items: t.Sequence[NetworkItem]) -> None:
+    """Two declared networks with overlapping pools would fail half-way through a real run: refuse them now."""
+    seen: t.List[t.Tuple[IPNetwork, int]] = []
+    for item in items:
+        for pool in item.state.ipam_config or ():
+            subnet = ipaddress.ip_network(pool.subnet)
+            for other, index in seen:
+                if other.version == subnet.version and other.overlaps(subnet):
+                    raise ValidationError(
+                        f"networks[{item.index}].ipam_config",
+                        f"subnet {subnet} overlaps {other} of networks[{index}]; give each network its own range",
+                    )
+            seen.append((subnet, item.index))
 
 
 class Outcome:
@@ -187,11 +204,14 @@ def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.An
 def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool) -> Outcome:
     outcome = Outcome()
     listing = _networks_by_name(client)
+    known = list(listing.values())  # overlaps among the declared networks are refused by topology_from_params
     containers = containers_by_reference(client)
     current: t.Dict[str, t.Tuple[t.Optional[t.Mapping[str, t.Any]], bool]] = {}
     recreated: t.Dict[str, t.Dict[str, t.Any]] = {}
     for item in topology.networks:
-        converge_one = functools.partial(ensure_present, client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False)
+        converge_one = functools.partial(
+            ensure_present, client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False, known_networks=known,
+        )
         result: NetworkResult = _named(f"networks[{item.index}]", converge_one)
         outcome.add_network(result)
         current[item.state.name] = (result.current, result.current is None)
