@@ -206,6 +206,8 @@ def ensure_connected(
     if network is None:
         network = inspect_network(client, request.network)
         if network is None:
+            if is_swarm_worker(client):
+                return connect_unseen_swarm_network(client, request, check_mode, container, result)
             raise ValidationError("network", f"no network named {request.network!r}; create it first (dockernet.core.network)")
     net_name, net_id = str(network["Name"]), str(network["Id"])
     raw = endpoint_settings(container, net_name, net_id)
@@ -254,6 +256,41 @@ def ensure_connected(
         raise
     refreshed = inspect_container(client, str(container["Id"])) or container
     result.attachment = attachment_view(refreshed, network)
+    return result
+
+
+def is_swarm_worker(client: DockerClient) -> bool:
+    swarm = (client.get("/info") or {}).get("Swarm") or {}
+    return swarm.get("LocalNodeState") == "active" and not swarm.get("ControlAvailable")
+
+
+def connect_unseen_swarm_network(
+    client: DockerClient, request: AttachmentRequest, check_mode: bool, container: t.Mapping[str, t.Any], result: AttachmentResult,
+) -> AttachmentResult:
+    """Connect on a swarm worker that has no instance of the network yet.
+
+    A worker neither lists nor inspects a swarm-scoped network until one of its containers is
+    attached, but the daemon connects by name, asking a manager for the network. In check mode
+    the network cannot be confirmed to exist, so the connect is planned.
+    """
+    cname = container_name(container)
+    target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
+    result.after = target.as_dict()
+    result.act(f"connect container {cname} to network {request.network}")
+    if check_mode:
+        result.attachment = {"network": request.network, "container": cname, "settings": result.after}
+        return result
+    try:
+        connect(client, request.network, str(container["Id"]), target)
+    except DockerError as exc:
+        if exc.not_found:
+            raise ValidationError(
+                "network", f"no network named {request.network!r} on this swarm worker or its managers; create it first (dockernet.core.network)"
+            ) from None
+        raise
+    network = inspect_network(client, request.network)
+    refreshed = inspect_container(client, str(container["Id"])) or container
+    result.attachment = attachment_view(refreshed, network) if network is not None else None
     return result
 
 

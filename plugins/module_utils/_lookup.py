@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._client import (
@@ -15,13 +14,15 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
-FULL_ID = re.compile(r"^[0-9a-f]{64}$")
 NETWORK_LIST_FILTERS = ("driver", "id", "label", "name", "scope", "type", "dangling")
 
 
 def is_exact_match(reference: str, name: str, object_id: str) -> bool:
-    """A reference matches only by exact name or by the full ID: never a prefix or substring."""
-    return reference == name or (FULL_ID.match(reference) is not None and reference == object_id)
+    """A reference matches only by exact name or by the whole ID, never a prefix or substring.
+
+    IDs are compared whole rather than by shape: swarm-scoped networks have 25-character IDs.
+    """
+    return reference == name or (bool(object_id) and reference == object_id)
 
 
 def _name_of(obj: t.Mapping[str, t.Any]) -> str:

@@ -452,6 +452,10 @@ dn_engine_stop() {
 # dn_install_traps: stop the private engine however the script ends.
 dn_on_exit() {
     local rc=$?
+    # the swarm rig of the multihost suite (tests/harness/swarm.sh), if a run was interrupted
+    if [[ "${DN_SWARM_WANTED:-0}" == 1 ]] && declare -F dn_swarm_down >/dev/null; then
+        dn_swarm_down || true
+    fi
     dn_engine_stop || true
     exit "$rc"
 }
@@ -627,8 +631,13 @@ dn_prepare() {
     fi
     dn_setup_venv
     dn_write_pip_bootstrap
-    dn_setup_engine
-    dn_build_image
+    # DN_NEED_ENGINE=0: only the multihost suite runs, which brings its own engines
+    if [[ "${DN_NEED_ENGINE:-1}" == 1 ]]; then
+        dn_setup_engine
+        dn_build_image
+    fi
     dn_layout_collection
-    dn_write_integration_config
+    if [[ "${DN_NEED_ENGINE:-1}" == 1 ]]; then
+        dn_write_integration_config
+    fi
 }

@@ -7,7 +7,6 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-
 from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, topology_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
