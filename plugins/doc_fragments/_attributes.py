@@ -30,6 +30,17 @@ attributes:
     support: full
 """
 
+    STATE_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+"""
+
     ACTIONGROUP_DOCKER = r"""
 options: {}
 attributes:

@@ -81,13 +81,7 @@ extends_documentation_fragment:
   - dockernet.core._docker
   - dockernet.core._attributes
   - dockernet.core._attributes.ACTIONGROUP_DOCKER
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+  - dockernet.core._attributes.STATE_MODULE
 author:
   - dockernet.core maintainers (@dockernet)
 """
