@@ -20,16 +20,8 @@ NETWORK_SPEC: Spec = {
     "driver_options": {"type": "dict", "aliases": ["options"]},
     "ipam_driver": {"type": "str"},
     "ipam_options": {"type": "dict"},
-    "ipam_config": {
-        "type": "list",
-        "elements": "dict",
-        "options": {
-            "subnet": {"type": "str", "required": True},
-            "ip_range": {"type": "str", "aliases": ["iprange"]},
-            "gateway": {"type": "str"},
-            "aux_addresses": {"type": "dict"},
-        },
-    },
+    # Pools are checked by _network_spec.desired_pool, which names the item and the fix for a malformed one.
+    "ipam_config": {"type": "list", "elements": "raw"},
     "enable_ipv6": {"type": "bool"},
     "enable_ipv4": {"type": "bool"},
     "internal": {"type": "bool"},

@@ -122,6 +122,12 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
                 key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
             )
         parsed = ipaddress.ip_address(address)
+        for config in pools:
+            reserved = {"the network's gateway": config.get("Gateway")}
+            reserved.update({f"the reserved aux address {k!r}": v for k, v in (config.get("AuxiliaryAddresses") or {}).items()})
+            for what, taken in reserved.items():
+                if taken and normalise_address(str(taken)) == str(parsed):
+                    raise ValidationError(key, f"{address} is {what} of network {name!r}; pick another address")
         family = [ipaddress.ip_network(c["Subnet"], strict=False) for c in pools]
         if not any(parsed in net for net in family if net.version == parsed.version):
             subnets = ", ".join(str(n) for n in family if n.version == parsed.version) or "none"

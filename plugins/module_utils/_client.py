@@ -66,32 +66,56 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
         path = host[len("unix://"):]
         if "No such file" in text or "FileNotFoundError" in text:
             return (
-                f"Cannot reach the Docker daemon at {host}: the socket {path} does not exist. "
-                "Start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket."
+                f"Cannot reach the Docker daemon at {host}: the socket {path} does not exist; "
+                "start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket."
             )
         if "Permission denied" in text or "PermissionError" in text:
             return (
-                f"Cannot reach the Docker daemon at {host}: permission denied on {path}. "
-                "Run the task with become: true or as a member of the socket's group."
+                f"Cannot reach the Docker daemon at {host}: permission denied on {path}; "
+                "run the task with become: true or as a member of the socket's group."
             )
         if "Connection refused" in text:
             return (
-                f"Cannot reach the Docker daemon at {host}: nothing listens on {path}. "
-                "Start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
+                f"Cannot reach the Docker daemon at {host}: nothing listens on {path}; "
+                "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
             )
+    if "HTTP request to an HTTPS server" in text:
+        return _needs_tls(host)
+    if "server API version" in text and ("Client Error" in text or "Server Error" in text):
+        return (
+            f"The server at {host} is not a Docker daemon: it does not answer GET /version ({_short(text)}); "
+            "point docker_host (or DOCKER_HOST) at the daemon."
+        )
+    if "Connection refused" in text:
+        return (
+            f"Cannot reach the Docker daemon at {host} (Connection refused: nothing listens there); "
+            "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
+        )
+    if "timed out" in text.lower():
+        return (
+            f"The Docker daemon at {host} did not answer within {settings.timeout} seconds ({_short(text)}); "
+            "check that dockerd there is healthy, or raise timeout."
+        )
     if "SSL" in text or "certificate" in text.lower() or "TLS" in text:
         return (
-            f"TLS connection to the Docker daemon at {host} failed ({_short(text)}). "
-            "Check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."
+            f"TLS connection to the Docker daemon at {host} failed ({_short(text)}); "
+            "check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."
         )
     if "Connection aborted" in text or "RemoteDisconnected" in text or "BadStatusLine" in text:
         return (
-            f"The Docker daemon at {host} closed the connection ({_short(text)}). "
-            "If the daemon requires TLS, set tls: true or validate_certs: true with its certificates."
+            f"The Docker daemon at {host} closed the connection ({_short(text)}); "
+            "if the daemon requires TLS, set tls: true or validate_certs: true with its certificates."
         )
     return (
-        f"Cannot reach the Docker daemon at {host} ({_short(text)}). "
-        "Check that dockerd runs there and that docker_host (or DOCKER_HOST) is right."
+        f"Cannot reach the Docker daemon at {host} ({_short(text)}); "
+        "check that dockerd runs there and that docker_host (or DOCKER_HOST) is right."
+    )
+
+
+def _needs_tls(host: str) -> str:
+    return (
+        f"The Docker daemon at {host} requires TLS; set validate_certs: true with ca_path, client_cert and client_key "
+        "(or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
     )
 
 
@@ -123,16 +147,22 @@ class DockerClient:
                 )
             except TLSParameterError as exc:
                 raise DockerError(f"TLS settings are not usable: {exc}. Check ca_path, client_cert and client_key.") from None
+        # With tls_hostname, the version must be asked for only once the hostname adapter is mounted:
+        # the SDK's own adapter checks the certificate against the URL's host instead.
+        by_hostname = bool(settings.tls_hostname and settings.validate_certs)
+        ask_version_later = by_hostname and settings.api_version.lower() == "auto"
         try:
             self._api = docker.APIClient(
                 base_url=settings.docker_host,
-                version=settings.api_version,
+                version=docker.constants.DEFAULT_DOCKER_API_VERSION if ask_version_later else settings.api_version,
                 timeout=settings.timeout,
                 tls=tls_config,
                 use_ssh_client=settings.use_ssh_client,
             )
-            if settings.tls_hostname and settings.validate_certs:
-                self._api.mount("https://", _HostnameAdapter(settings.tls_hostname))
+            if by_hostname:
+                self._api.mount("https://", _HostnameAdapter(str(settings.tls_hostname)))
+            if ask_version_later:
+                self._api._version = self._api._retrieve_server_version()
             # APIClient(version="auto") asks the daemon once; count it like any other request.
             if settings.api_version.lower() == "auto":
                 self.request_count += 1
@@ -167,6 +197,15 @@ class DockerClient:
         except requests.exceptions.RequestException as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if response.status_code >= 400:
+            if "HTTP request to an HTTPS server" in response.text:
+                raise DockerError(_needs_tls(self.settings.docker_host))
+            if not self._is_daemon_error(response):
+                # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404
+                # page) must not pass for "not found", which would let a task succeed without a daemon.
+                raise DockerError(
+                    f"the server at {self.settings.docker_host} is not a Docker daemon: it answered {method.upper()} {path} "
+                    f"with HTTP {response.status_code} ({_short(response.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
+                )
             raise DockerError(self._daemon_message(method, path, response), status=response.status_code)
         if raw:
             return response.content
@@ -176,6 +215,14 @@ class DockerClient:
             return response.json()
         except ValueError:
             return response.text
+
+    @staticmethod
+    def _is_daemon_error(response: t.Any) -> bool:
+        try:
+            body = response.json()
+        except ValueError:
+            return False
+        return isinstance(body, dict) and "message" in body
 
     @staticmethod
     def _daemon_message(method: str, path: str, response: t.Any) -> str:

@@ -101,8 +101,20 @@ def _check_inside(field_name: str, address_text: str, subnet: IPNetwork, value: 
         raise ValidationError(field_name, f"{value!r} is outside the pool's subnet {subnet}; pick an address inside it")
 
 
-def desired_pool(index: int, raw: t.Mapping[str, t.Any]) -> Pool:
+POOL_KEYS = ("subnet", "ip_range", "iprange", "gateway", "aux_addresses")
+
+
+def desired_pool(index: int, raw: t.Any) -> Pool:
     prefix = f"ipam_config[{index}]"
+    if not isinstance(raw, dict):
+        raise ValidationError(prefix, f"{raw!r} is not a pool; write each pool as a dict, for example {{subnet: 10.10.0.0/24, gateway: 10.10.0.1}}")
+    unknown = sorted(set(raw) - set(POOL_KEYS))
+    if unknown:
+        raise ValidationError(f"{prefix}.{unknown[0]}", "is not a pool setting; use subnet, ip_range, gateway or aux_addresses")
+    if "iprange" in raw:
+        raw = {**{k: v for k, v in raw.items() if k != "iprange"}, "ip_range": raw.get("ip_range") or raw["iprange"]}
+    if raw.get("aux_addresses") is not None and not isinstance(raw["aux_addresses"], dict):
+        raise ValidationError(f"{prefix}.aux_addresses", f"{raw['aux_addresses']!r} is not a dict; write it as name: address pairs")
     if not raw.get("subnet"):
         raise ValidationError(f"{prefix}.subnet", "is required in every pool; give the pool's CIDR, for example 10.10.0.0/24")
     subnet = parse_network(f"{prefix}.subnet", raw["subnet"])
@@ -166,7 +178,7 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     if params.get("ipam_config") == []:
         raise ValidationError("ipam_config", "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
     if params.get("ipam_config") is not None:
-        pool_list = [desired_pool(i, raw or {}) for i, raw in enumerate(params["ipam_config"])]
+        pool_list = [desired_pool(i, {} if raw is None else raw) for i, raw in enumerate(params["ipam_config"])]
         check_overlaps(pool_list)
         if any(p.version == 6 for p in pool_list) and not params.get("enable_ipv6"):
             raise ValidationError("enable_ipv6", "must be true when ipam_config has an IPv6 pool; set enable_ipv6: true or drop the IPv6 pool")

@@ -134,6 +134,27 @@ def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -
     )
 
 
+def explain_refusal(desired: NetworkState, error: DockerError) -> Exception:
+    """Name the field behind a create the daemon refused, where its message allows; else keep the daemon's words."""
+    text = str(error)
+    if error.status == 404 and "plugin" in text and desired.driver:
+        return ValidationError(
+            "driver", f"{desired.driver!r} is not a network driver on this engine; use bridge, overlay, macvlan, ipvlan or an installed plugin"
+        )
+    parent = (desired.driver_options or {}).get("parent")
+    if parent and ("subinterface" in text or "parent interface" in text or "no such network interface" in text.lower()):
+        return ValidationError(
+            "driver_options.parent",
+            f"interface {parent!r} does not exist on the engine's host ({_daemon_words(text)}); "
+            "give an existing interface, or PARENT.VLAN for a VLAN sub-interface",
+        )
+    return error
+
+
+def _daemon_words(text: str) -> str:
+    return text.split("): ", 1)[-1]
+
+
 def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t.Any]:
     """Create and return the inspect result; a create racing another run converges instead of duplicating."""
     try:
@@ -149,7 +170,7 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
                 return existing
             if attempt + 1 < attempts:
                 time.sleep(RACE_WAIT_SECONDS)
-        raise
+        raise explain_refusal(desired, exc) from None
     created_id = str(created["Id"])
     # Older daemons can let two simultaneous creates with the same name both succeed; keep the oldest.
     same_name = [n for n in client.get("/networks", params={"filters": encode_filters({"name": [desired.name]})}) or []

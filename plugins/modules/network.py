@@ -58,23 +58,12 @@ options:
       - When given, the network's pools must be exactly these subnets, per IP family the list has a pool for.
         A family without a pool in the list is left to the daemon, which adds a pool of its own (for example
         the IPv4 pool every network gets before Engine API 1.48).
+      - Each pool is a dict with C(subnet) (CIDR without host bits set, required), C(ip_range) (alias
+        C(iprange), a CIDR inside the subnet from which container addresses are allocated), C(gateway)
+        (an address inside the subnet) and C(aux_addresses) (a dict of name to an address inside the subnet
+        that the daemon must not hand out). Each pool is checked here, so a malformed item fails naming it.
     type: list
-    elements: dict
-    suboptions:
-      subnet:
-        description: Subnet in CIDR notation, without host bits set.
-        type: str
-        required: true
-      ip_range:
-        description: Range inside O(ipam_config[].subnet) from which container addresses are allocated.
-        type: str
-        aliases: [iprange]
-      gateway:
-        description: Gateway address inside the subnet.
-        type: str
-      aux_addresses:
-        description: Addresses inside the subnet the daemon must not hand out, by name.
-        type: dict
+    elements: raw
   enable_ipv6:
     description: Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
     type: bool

@@ -46,7 +46,7 @@ TCP = "tcp://192.0.2.10:2376"
         ),
         pytest.param(
             "unix:///run/user/1000/docker.sock", ConnectionRefusedError(111, "Connection refused"),
-            ["nothing listens on /run/user/1000/docker.sock", "Start dockerd"],
+            ["nothing listens on /run/user/1000/docker.sock", "start dockerd"],
             id="refused",
         ),
         pytest.param(

@@ -438,3 +438,24 @@ def test_empty_ipam_config_is_refused() -> None:
         desired_from_params({"name": "backend", "ipam_config": []})
     assert exc_info.value.field == "ipam_config"
     assert "leave it out" in str(exc_info.value)
+
+
+@pytest.mark.parametrize(
+    "pool, field",
+    [
+        pytest.param("10.10.0.0/24", "ipam_config[0]", id="string-instead-of-dict"),
+        pytest.param(["10.10.0.0/24"], "ipam_config[0]", id="list-instead-of-dict"),
+        pytest.param({"subnet": "10.10.0.0/24", "gw": "10.10.0.1"}, "ipam_config[0].gw", id="unknown-key"),
+        pytest.param({"subnet": "10.10.0.0/24", "aux_addresses": ["10.10.0.2"]}, "ipam_config[0].aux_addresses", id="aux-not-a-dict"),
+    ],
+)
+def test_malformed_pool_items_name_the_item(pool: t.Any, field: str) -> None:
+    with pytest.raises(ValidationError) as exc_info:
+        desired_from_params({"name": "backend", "ipam_config": [pool]})
+    assert exc_info.value.field == field
+    assert "subnet" in str(exc_info.value) or "pool setting" in str(exc_info.value) or "dict" in str(exc_info.value)
+
+
+def test_iprange_alias_is_accepted() -> None:
+    desired = desired_from_params({"name": "backend", "ipam_config": [{"subnet": "10.10.0.0/24", "iprange": "10.10.0.128/25"}]})
+    assert desired.ipam_config is not None and desired.ipam_config[0].ip_range == "10.10.0.128/25"
