@@ -227,7 +227,7 @@ def connect_body(container_id: str, endpoint: Endpoint) -> t.Dict[str, t.Any]:
 
 
 def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[str]:
-    """Static addresses of an endpoint that no pool of the network contains."""
+    """Static addresses of an endpoint that no pool of the network contains (all of them when it has no pools)."""
     nets = [ipaddress.ip_network(s) for s in subnets]
     outside = []
     for address in (endpoint.ipv4_address, endpoint.ipv6_address):

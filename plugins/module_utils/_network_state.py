@@ -39,7 +39,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
-RECREATE_MODES = ("on_change", "never", "always")
 # How long a create that lost a race waits for the winner's network to show up.
 RACE_WAIT_ATTEMPTS = 20
 RACE_WAIT_SECONDS = 0.1
@@ -185,11 +184,11 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
 
 
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
-    subnets = [str(c.get("Subnet")) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+    subnets = network_subnets(network)
     failures = []
     for attachment in attachments:
         endpoint = attachment.endpoint
-        outside = addresses_outside(endpoint, subnets) if subnets else [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a]
+        outside = addresses_outside(endpoint, subnets)
         if outside:
             endpoint = without_addresses(endpoint, outside)
             result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
@@ -201,6 +200,11 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments
         # Report the settings the container got back, without the addresses that were dropped.
         result.reconnected.append(replace(attachment, endpoint=endpoint).as_dict())
     return failures
+
+
+def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
+    """The pools' subnets of a network inspect (or list) result."""
+    return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
 
 
 def recreated_view(raw: t.Mapping[str, t.Any], target: NetworkState) -> t.Dict[str, t.Any]:
@@ -243,7 +247,7 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
         # Predict the static addresses the new pools no longer hold, as the real run reports them.
         subnets = [pool.subnet for pool in target.ipam_config or ()]
         for attachment in attachments:
-            outside = addresses_outside(attachment.endpoint, subnets) if subnets else []
+            outside = addresses_outside(attachment.endpoint, subnets)
             if outside:
                 result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
         return

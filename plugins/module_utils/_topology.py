@@ -25,7 +25,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import actual_endpoint, addresses_outside, endpoint_settings
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present, network_subnets
 from ansible_collections.dockernet.core.plugins.module_utils._validation import IPNetwork, ValidationError
 
 TOPOLOGY_LABEL = "dockernet.topology"
@@ -166,10 +166,6 @@ def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
         raise DockerError(f"{prefix}: {exc}", status=exc.status) from None
 
 
-def _subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
-    return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
-
-
 def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:
     networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
     for key, settings in networks.items():
@@ -184,8 +180,7 @@ def _outside(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -
     if raw is None:
         return []
     endpoint = actual_endpoint(container, raw)
-    subnets = _subnets(network)
-    return addresses_outside(endpoint, subnets) if subnets else [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a]
+    return addresses_outside(endpoint, network_subnets(network))
 
 
 def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
