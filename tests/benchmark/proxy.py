@@ -54,6 +54,18 @@ class _RequestParser:
         while self._step():
             pass
 
+    def _consume(self, next_state: str) -> bool:
+        """Drop up to _remaining bytes of a body or chunk; move to next_state once all have passed."""
+        if not self._buffer:
+            return False
+        taken = min(self._remaining, len(self._buffer))
+        self._buffer = self._buffer[taken:]
+        self._remaining -= taken
+        if self._remaining == 0:
+            self._state = next_state
+            return True
+        return False
+
     def _step(self) -> bool:
         """Consume what the buffer allows; True when another step may make progress."""
         if self._state == "head":
@@ -82,15 +94,7 @@ class _RequestParser:
                 self._remaining = int(headers["content-length"])
             return True
         if self._state == "body":
-            if not self._buffer:
-                return False
-            taken = min(self._remaining, len(self._buffer))
-            self._buffer = self._buffer[taken:]
-            self._remaining -= taken
-            if self._remaining == 0:
-                self._state = "head"
-                return True
-            return False
+            return self._consume("head")
         if self._state == "chunk-size":
             end = self._buffer.find(b"\r\n")
             if end < 0:
@@ -104,15 +108,7 @@ class _RequestParser:
                 self._remaining = size + 2  # the data and its CRLF
             return True
         if self._state == "chunk-data":
-            if not self._buffer:
-                return False
-            taken = min(self._remaining, len(self._buffer))
-            self._buffer = self._buffer[taken:]
-            self._remaining -= taken
-            if self._remaining == 0:
-                self._state = "chunk-size"
-                return True
-            return False
+            return self._consume("chunk-size")
         if self._state == "chunk-trailer":
             end = self._buffer.find(b"\r\n")
             if end < 0:
