@@ -619,6 +619,10 @@ dockernet_test_image: "${DN_TEST_IMAGE}"
 # see are created with "ip -n NAME". Empty advertise address: no swarm tests possible.
 dockernet_engine_netns: "${DN_ENGINE_NETNS:-${DOCKERNET_ENGINE_NETNS_NAME:-}}"
 dockernet_swarm_advertise_addr: "${DN_SWARM_ADDR:-${DOCKERNET_SWARM_ADDR:-}}"
+# DOCKERNET_SLOW_TESTS=1 (CI sets it): also run the slow cases
+dockernet_slow_tests: $([[ "${DOCKERNET_SLOW_TESTS:-0}" == 1 ]] && echo true || echo false)
+# which engine answers at dockernet_docker_host: docker or podman
+dockernet_engine: "${DN_ENGINE_FLAVOUR:-docker}"
 EOF
 }
 
