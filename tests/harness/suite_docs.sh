@@ -1,6 +1,32 @@
 # shellcheck shell=bash
 # The docs suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR).
+#
+# The generated documentation must be current: tests/harness/gen_docs.py renders the module
+# reference (docs/reference/) from ansible-doc, the role READMEs' diagrams from the
+# network_info fixtures in docs/diagrams/, and docs/roles/ from the READMEs. This regenerates
+# everything into a temporary directory and compares it with what the work tree holds.
 
 dn_suite_docs() {
-    echo "suite docs: nothing yet"
+    local out rc=0 relative
+    out="$(mktemp -d "${TMPDIR:-/tmp}/dockernet-docs.XXXXXX")"
+    if ! "$DN_PY" tests/harness/gen_docs.py --root "$PWD" --output "$out" >"$out.list"; then
+        rm -rf "$out" "$out.list"
+        echo "suite docs: tests/harness/gen_docs.py failed"
+        return 1
+    fi
+    # the whole reference directory, so that pages of removed plugins count as stale too
+    diff -ru docs/reference "$out/docs/reference" || rc=1
+    while IFS= read -r relative; do
+        [[ "$relative" == docs/reference/* ]] && continue
+        diff -u "$relative" "$out/$relative" || rc=1
+    done <"$out.list"
+    echo "suite docs: checked $(wc -l <"$out.list") generated files"
+    rm -rf "$out" "$out.list"
+    if ((rc != 0)); then
+        echo "suite docs: the generated documentation is stale (diff above: work tree, then regenerated)."
+        echo "Regenerate it in the work tree and commit the result:"
+        echo "    .tmp/venv/bin/python tests/harness/gen_docs.py"
+        return 1
+    fi
+    echo "suite docs: docs/reference, the role README diagrams and docs/roles are current"
 }
