@@ -1,6 +1,572 @@
 # shellcheck shell=bash
-# The ecosystem suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR).
+# The ecosystem suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR):
+# the collection as users, Galaxy, AWX and ansible-builder see it, rather than its source tree.
+#
+#   build      ansible-galaxy collection build from the repository: nothing of build_ignore ships
+#              (a copy with a decoy for each ignored kind of file is built too), and everything
+#              a user needs does
+#   install    the tarball installs into a fresh collections path, which is the only one used from
+#              then on; ansible-galaxy and ansible-doc find the collection there
+#   demo       docs/demo/demo.yml of the installed collection, twice (the second run changes
+#              nothing), every module loaded from the fresh path; then its objects are removed
+#   ee         meta/execution-environment.yml is valid for ansible-builder schema 3 and
+#              `ansible-builder introspect` finds requirements.txt and bindep.txt through it;
+#              `ansible-builder create` writes the build context of tests/ecosystem/ee (no image)
+#   changelog  antsibull-changelog lint; CHANGELOG.md is what `antsibull-changelog generate`
+#              makes of changelogs/changelog.yaml; every plugin released in the latest release
+#              is listed in changelogs/changelog.yaml
+#   runner     AWX-style jobs with ansible-runner and a private data directory: a check job of
+#              the bridge_tiers role on a fresh engine (changes reported, nothing made), the real
+#              job twice (changes, then none), the demo (with -vvv: modules from the fresh path)
+#              and a check job of it, then the role with state absent
+#
+# The tools (ansible-runner, antsibull-changelog, ansible-builder) live in a venv of their own,
+# $DN_TMP/eco-venv, never in the harness venv or the collection's requirements. Networks and
+# containers the suite makes are named eco-* with subnets in 10.132.0.0/16, except the demo's own
+# (my_network, containerA, containerB), which it removes again.
+
+ECO_TOOLS=(
+    "ansible-runner==2.4.3"
+    "antsibull-changelog==0.36.0"
+    "ansible-builder==3.2.0"
+)
+ECO_DEMO_NETWORK=my_network
+ECO_DEMO_CONTAINERS=(containerA containerB)
+ECO_ROLE_CONTAINERS=(eco-web eco-db)
+ECO_ROLE_TOPOLOGY=eco-tiers
+
+eco_log() {
+    printf '[ecosystem %s] %s\n' "$(date +%H:%M:%S)" "$*"
+}
+
+eco_fail() {
+    printf '[ecosystem %s] FAILED: %s\n' "$(date +%H:%M:%S)" "$*"
+    return 1
+}
+
+# eco_run LOG CMD...: run CMD with its output in LOG; on failure show the end of LOG.
+eco_run() {
+    local log="$1"
+    shift
+    if "$@" >"$log" 2>&1; then
+        return 0
+    fi
+    local rc=$?
+    dn_show_log "$log" 30
+    eco_fail "exit $rc: $* (log: $log)"
+}
+
+# eco_isolated CMD...: CMD sees only the fresh collections path (no user or system collections).
+eco_isolated() {
+    (
+        cd "$ECO_DIR" || exit 1
+        env -u ANSIBLE_COLLECTIONS_PATHS -u ANSIBLE_CONFIG \
+            ANSIBLE_COLLECTIONS_PATH="$ECO_FRESH" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+            ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 "$@"
+    )
+}
+
+# --------------------------------------------------------------------------
+# setup and cleanup
+# --------------------------------------------------------------------------
+
+# eco_setup_venv: $DN_TMP/eco-venv with the pinned tools, plus the harness's ansible-core version
+# (antsibull-changelog asks ansible which plugin types exist; without it, it misses filters).
+eco_setup_venv() {
+    local core want stamp="$ECO_VENV/.dockernet-stamp" log="$DN_LOGS/eco-venv.log"
+    core="$("$DN_PY" -c 'import ansible.release; print(ansible.release.__version__)')" || return 1
+    want="$("$DN_PY" -c 'import sys; print(sys.version)' | head -n1)"
+    want+=$'\n'"$(printf '%s\n' "${ECO_TOOLS[@]}" "ansible-core==$core")"
+    if [[ -x "$ECO_VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        eco_log "tools venv up to date: $ECO_VENV"
+        return 0
+    fi
+    eco_log "creating tools venv $ECO_VENV (log: $log)"
+    rm -rf "$ECO_VENV"
+    eco_run "$log" "$DN_PY" -m venv "$ECO_VENV" || return 1
+    eco_run "$log" "$ECO_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+        "${ECO_TOOLS[@]}" "ansible-core==$core" || return 1
+    printf '%s' "$want" >"$stamp"
+}
+
+# eco_demo_objects: the demo's network and containers that exist on the engine, one a line.
+eco_demo_objects() {
+    docker network inspect "$ECO_DEMO_NETWORK" >/dev/null 2>&1 && echo "network $ECO_DEMO_NETWORK"
+    local name
+    for name in "${ECO_DEMO_CONTAINERS[@]}"; do
+        docker container inspect "$name" >/dev/null 2>&1 && echo "container $name"
+    done
+    return 0
+}
+
+eco_remove_demo_objects() {
+    docker rm -f "${ECO_DEMO_CONTAINERS[@]}" >/dev/null 2>&1 || true
+    docker network rm "$ECO_DEMO_NETWORK" >/dev/null 2>&1 || true
+    rm -f "$DN_TMP/eco-demo-owned"
+}
+
+# eco_cleanup: remove what this suite makes. The demo's objects go only when this suite made
+# them (marker file), so a user's my_network on a shared engine is never touched.
+eco_cleanup() {
+    local net
+    docker rm -f "${ECO_ROLE_CONTAINERS[@]}" >/dev/null 2>&1 || true
+    while read -r net; do
+        [[ -n "$net" ]] && docker network rm "$net" >/dev/null 2>&1
+    done < <(docker network ls --format '{{.Name}}' --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY" 2>/dev/null)
+    if [[ -f "$DN_TMP/eco-demo-owned" ]]; then
+        eco_remove_demo_objects
+    fi
+    return 0
+}
+
+# eco_claim_demo_objects: the demo uses fixed names. Start from none of them, and only remove
+# objects that this suite (or tests/demo on the harness's own engine) made.
+eco_claim_demo_objects() {
+    local existing
+    existing="$(eco_demo_objects)"
+    if [[ -n "$existing" && ! -f "$DN_TMP/eco-demo-owned" ]]; then
+        if [[ "${DN_ENGINE_KIND:-}" == private* ]]; then
+            eco_log "removing the demo's objects left on the harness's private engine (by tests/demo): ${existing//$'\n'/, }"
+        else
+            eco_fail "the demo's objects exist on $DOCKER_HOST (${existing//$'\n'/, }) and were not made by this suite;" \
+                "remove them, or run the suite against a private engine"
+            return 1
+        fi
+    fi
+    eco_remove_demo_objects
+    : >"$DN_TMP/eco-demo-owned"
+}
+
+# --------------------------------------------------------------------------
+# 1. build
+# --------------------------------------------------------------------------
+
+# What must never ship (extended regular expressions on the paths in the tarball).
+ECO_FORBIDDEN=(
+    '(^|/)\.tmp(/|$)' '^tests/output(/|$)' '(^|/)__pycache__(/|$)' '\.py[co]$'
+    '(^|/)(\.?venv|\.tox|\.nox)(/|$)' '(^|/)\.git(/|$)' '^\.(github|ci)(/|$)' '\.log$'
+    '(^|/)\.ansible(/|$)' '(^|/)node_modules(/|$)' '(^|/)\.(mypy|pytest|ruff)_cache(/|$)' '(^|/)\.cache(/|$)'
+    '\.tar\.gz$' '(^|/)\.(idea|vscode)(/|$)' '\.sw[po]$' '~$' '(^|/)\.DS_Store$' '(^|/)(\.coverage|htmlcov)'
+    '^docs/_?build(/|$)' '^tests/benchmark/results(/|$)' '^tests/integration/(integration_config\.yml|inventory)$'
+    '^changelogs/\.plugin-cache\.yaml$'
+)
+
+# One file for each kind of thing build_ignore must keep out, at the top and deeper down.
+ECO_DECOYS=(
+    .tmp/venv/bin/python .venv/pyvenv.cfg venv/pyvenv.cfg plugins/.venv/pyvenv.cfg .tox/log .nox/log
+    tests/output/junit/result.xml tests/integration/integration_config.yml tests/integration/inventory
+    plugins/modules/__pycache__/network.cpython-311.pyc plugins/module_utils/_stale.pyc plugins/module_utils/_stale.pyo
+    .mypy_cache/3.11/cache.json plugins/.mypy_cache/cache.json .pytest_cache/v/cache/lastfailed
+    tests/unit/.pytest_cache/v/cache/nodeids .ruff_cache/0.1/cache tests/.ruff_cache/cache .cache/pip/x
+    .ansible/collections/x roles/bridge_tiers/.ansible/x node_modules/x/package.json docs/node_modules/x/package.json
+    docs/_build/html/index.html docs/build/index.html tests/benchmark/results/run.json
+    harness.log tests/integration/targets/network/debug.log dockernet-core-0.0.1.tar.gz docs/old.tar.gz
+    .idea/workspace.xml .vscode/settings.json plugins/modules/.network.py.swp docs/.notes.md.swo README.md~
+    .DS_Store docs/.DS_Store .coverage .coverage.host.1234 htmlcov/index.html changelogs/.plugin-cache.yaml
+    .git/HEAD .github/workflows/ci.yml .ci/run
+)
+
+# eco_list_tarball TARBALL OUT: the paths in TARBALL, one a line, without a leading ./ or trailing /.
+eco_list_tarball() {
+    tar -tzf "$1" | sed -e 's|^\./||' -e 's|/$||' | grep -v '^$' | sort -u >"$2"
+}
+
+# eco_check_forbidden LISTING: fail on every path that must not ship.
+eco_check_forbidden() {
+    local listing="$1" pattern bad status=0
+    for pattern in "${ECO_FORBIDDEN[@]}"; do
+        bad="$(grep -E -- "$pattern" "$listing" | head -n 5 || true)"
+        if [[ -n "$bad" ]]; then
+            eco_fail "$(basename "$listing"): ships paths matching $pattern (add them to build_ignore in galaxy.yml): ${bad//$'\n'/, }"
+            status=1
+        fi
+    done
+    return "$status"
+}
+
+eco_step_build() {
+    local build="$ECO_DIR/build" listing="$ECO_DIR/build/tarball.txt" status=0 path
+    mkdir -p "$build"
+    eco_run "$ECO_DIR/logs/build.log" ansible-galaxy collection build --output-path "$build" "$DN_REPO" || return 1
+    ECO_TARBALL="$(find "$build" -maxdepth 1 -name 'dockernet-core-*.tar.gz' | head -n1)"
+    [[ -n "$ECO_TARBALL" ]] || { eco_fail "ansible-galaxy collection build wrote no dockernet-core-*.tar.gz"; return 1; }
+    eco_list_tarball "$ECO_TARBALL" "$listing"
+    eco_log "built $(basename "$ECO_TARBALL") from $DN_REPO: $(wc -l <"$listing") paths, $(du -k "$ECO_TARBALL" | cut -f1) KiB"
+    eco_check_forbidden "$listing" || status=1
+
+    # what a user needs: metadata, docs, every module, role, filter and doc fragment of the repository
+    local required=(MANIFEST.json FILES.json README.md CHANGELOG.md changelogs/changelog.yaml meta/runtime.yml
+        meta/execution-environment.yml requirements.txt bindep.txt docs/getting-started.md docs/demo/demo.yml)
+    for path in LICENSE LICENSE.md COPYING; do
+        [[ -f "$DN_REPO/$path" ]] && required+=("$path")
+    done
+    while IFS= read -r path; do
+        required+=("${path#./}")
+    done < <(cd "$DN_REPO" && find ./plugins ./roles ./docs ./meta -type f \
+        ! -path '*/__pycache__/*' ! -name '*.py[co]' ! -path '*_cache/*' ! -name '*.sw[po]' ! -name '*~' ! -name '.*' | sort)
+    local missing=()
+    for path in "${required[@]}"; do
+        grep -qxF -- "$path" "$listing" || missing+=("$path")
+    done
+    if ((${#missing[@]})); then
+        eco_fail "the tarball lacks: ${missing[*]}"
+        status=1
+    fi
+    grep -qE '^plugins/modules/[a-z_]+\.py$' "$listing" || { eco_fail "no module in plugins/modules/"; status=1; }
+    grep -qE '^roles/[a-z_]+/tasks/main\.yml$' "$listing" || { eco_fail "no role in roles/"; status=1; }
+
+    # MANIFEST.json says what galaxy.yml says
+    if ! tar -xzOf "$ECO_TARBALL" MANIFEST.json | "$DN_PY" -c '
+import json, sys, yaml
+info = json.load(sys.stdin)["collection_info"]
+galaxy = yaml.safe_load(open(sys.argv[1]))
+bad = [k for k in ("namespace", "name", "version") if info[k] != galaxy[k]]
+for k in bad:
+    print("MANIFEST.json %s is %r, galaxy.yml says %r" % (k, info[k], galaxy[k]))
+sys.exit(1 if bad else 0)
+' "$DN_REPO/galaxy.yml"; then
+        eco_fail "MANIFEST.json does not match galaxy.yml"
+        status=1
+    fi
+
+    # build_ignore itself: a copy of the repository with a decoy for each kind of ignored file
+    local decoy="$ECO_DIR/decoy" decoy_listing="$ECO_DIR/build/decoy-tarball.txt"
+    rsync -a --exclude /.git --exclude /.tmp --exclude /tests/output --exclude '*_cache' --exclude __pycache__ \
+        --exclude '/*.tar.gz' "$DN_REPO/" "$decoy/"
+    for path in "${ECO_DECOYS[@]}"; do
+        mkdir -p "$decoy/$(dirname "$path")"
+        echo decoy >"$decoy/$path"
+    done
+    mkdir -p "$build/decoy"
+    eco_run "$ECO_DIR/logs/build-decoy.log" ansible-galaxy collection build --output-path "$build/decoy" "$decoy" || return 1
+    eco_list_tarball "$(find "$build/decoy" -maxdepth 1 -name 'dockernet-core-*.tar.gz' | head -n1)" "$decoy_listing"
+    local shipped=()
+    for path in "${ECO_DECOYS[@]}"; do
+        grep -qxF -- "$path" "$decoy_listing" && shipped+=("$path")
+    done
+    if ((${#shipped[@]})); then
+        eco_fail "build_ignore in galaxy.yml lets these ship: ${shipped[*]}"
+        status=1
+    fi
+    eco_check_forbidden "$decoy_listing" || status=1
+    ((status == 0)) && eco_log "build: ${#required[@]} required paths present; none of ${#ECO_FORBIDDEN[@]} forbidden kinds; ${#ECO_DECOYS[@]} decoys ignored"
+    return "$status"
+}
+
+# --------------------------------------------------------------------------
+# 2. install
+# --------------------------------------------------------------------------
+
+eco_step_install() {
+    local log="$ECO_DIR/logs/install.log"
+    eco_run "$log" eco_isolated ansible-galaxy collection install "$ECO_TARBALL" -p "$ECO_FRESH" || return 1
+    [[ -f "$ECO_FRESH/ansible_collections/dockernet/core/MANIFEST.json" ]] \
+        || { eco_fail "no MANIFEST.json under $ECO_FRESH/ansible_collections/dockernet/core after the install"; return 1; }
+    eco_isolated ansible-galaxy collection list dockernet.core --format json >"$ECO_DIR/collection-list.json" 2>>"$log" \
+        || { eco_fail "ansible-galaxy collection list failed (log: $log)"; return 1; }
+    eco_isolated ansible-doc --json dockernet.core.network >"$ECO_DIR/doc-network.json" 2>>"$log" \
+        || { eco_fail "ansible-doc dockernet.core.network failed (log: $log)"; return 1; }
+    eco_isolated ansible-doc --json --list dockernet.core >"$ECO_DIR/doc-list.json" 2>>"$log" \
+        || { eco_fail "ansible-doc --list dockernet.core failed (log: $log)"; return 1; }
+    "$DN_PY" - "$ECO_FRESH" "$ECO_DIR" "$DN_REPO" <<'EOF' || { eco_fail "the installed collection is not the one Ansible uses"; return 1; }
+import json, os, sys
+fresh, work, repo = sys.argv[1:]
+root = os.path.join(fresh, "ansible_collections") + os.sep
+listing = json.load(open(os.path.join(work, "collection-list.json")))
+paths = [p for p, found in listing.items() if "dockernet.core" in found]
+doc = json.load(open(os.path.join(work, "doc-network.json")))["dockernet.core.network"]["doc"]
+modules = sorted(json.load(open(os.path.join(work, "doc-list.json"))))
+want = sorted("dockernet.core." + f[:-3] for f in os.listdir(os.path.join(repo, "plugins", "modules")) if f.endswith(".py") and not f.startswith("_"))
+errors = []
+if paths != [root.rstrip(os.sep)]:
+    errors.append("ansible-galaxy collection list finds dockernet.core in %s, expected only %s" % (paths, root))
+if not doc["filename"].startswith(root):
+    errors.append("ansible-doc reads dockernet.core.network from %s, not from %s" % (doc["filename"], root))
+if modules != want:
+    errors.append("ansible-doc lists modules %s, the repository has %s" % (modules, want))
+for error in errors:
+    print("install: " + error)
+if not errors:
+    print("install: dockernet.core %s in %s only; ansible-doc reads %s; %d modules" % (listing[paths[0]]["dockernet.core"]["version"], paths[0], doc["filename"], len(modules)))
+sys.exit(1 if errors else 0)
+EOF
+}
+
+# --------------------------------------------------------------------------
+# 3. demo from the installed collection
+# --------------------------------------------------------------------------
+
+# eco_recap LOG: "ok changed failed unreachable" summed over the hosts of the PLAY RECAP in LOG.
+eco_recap() {
+    awk '
+        /^PLAY RECAP/ { ok = 0; changed = 0; failed = 0; unreachable = 0; seen = 1; next }
+        seen && /[[:space:]]ok=[0-9]+/ {
+            for (i = 1; i <= NF; i++) {
+                split($i, kv, "=")
+                if (kv[1] in want) want[kv[1]] += kv[2]
+            }
+        }
+        BEGIN { want["ok"] = 0; want["changed"] = 0; want["failed"] = 0; want["unreachable"] = 0 }
+        END { if (seen) print want["ok"], want["changed"], want["failed"], want["unreachable"]; else print "none" }
+    ' "$1"
+}
+
+eco_step_demo() {
+    local playbook="$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" run log totals ok changed failed unreachable
+    [[ -f "$playbook" ]] || { eco_fail "the installed collection has no docs/demo/demo.yml"; return 1; }
+    eco_claim_demo_objects || return 1
+    for run in 1 2; do
+        log="$ECO_DIR/logs/demo-run$run.log"
+        if ! eco_isolated ansible-playbook -vvv "$playbook" -e "dockernet_docker_host=$DOCKER_HOST" \
+            -e "dockernet_test_image=$DN_TEST_IMAGE" -e "ansible_python_interpreter=$DN_PY" >"$log" 2>&1; then
+            dn_show_log "$log" 30
+            eco_fail "demo run $run failed (log: $log)"
+            return 1
+        fi
+        totals="$(eco_recap "$log")"
+        [[ "$totals" != none ]] || { eco_fail "demo run $run: no PLAY RECAP (log: $log)"; return 1; }
+        read -r ok changed failed unreachable <<<"$totals"
+        eco_log "demo run $run: ok=$ok changed=$changed failed=$failed unreachable=$unreachable"
+        ((failed == 0 && unreachable == 0)) || { eco_fail "demo run $run had failures (log: $log)"; return 1; }
+        if ((run == 1 && changed == 0)); then
+            eco_fail "demo run 1 on an engine without the demo's objects reported changed=0 (log: $log)"
+            return 1
+        fi
+        if ((run == 2 && changed != 0)); then
+            eco_fail "demo run 2 reported changed=$changed, expected changed=0 (log: $log)"
+            return 1
+        fi
+        # every dockernet.core module came from the fresh collections path
+        local used outside
+        used="$(grep -oE 'Using module file [^ ]+' "$log" | awk '{print $4}' | grep '/ansible_collections/dockernet/core/' | sort -u || true)"
+        outside="$(grep -vF -- "$ECO_FRESH/ansible_collections/dockernet/core/plugins/modules/" <<<"$used" || true)"
+        [[ -n "$used" ]] || { eco_fail "demo run $run: no 'Using module file' line for a dockernet.core module (log: $log)"; return 1; }
+        [[ -z "$outside" ]] || { eco_fail "demo run $run used modules outside $ECO_FRESH: $outside"; return 1; }
+    done
+    eco_log "demo: modules used from $ECO_FRESH: $(tr '\n' ' ' <<<"$used")"
+    # the demo has no teardown of its own
+    eco_remove_demo_objects
+    [[ -z "$(eco_demo_objects)" ]] || { eco_fail "the demo's objects are still there after removing them: $(eco_demo_objects)"; return 1; }
+}
+
+# --------------------------------------------------------------------------
+# 4. execution environment
+# --------------------------------------------------------------------------
+
+eco_step_ee() {
+    local ee="$ECO_DIR/ee" tarball status=0
+    mkdir -p "$ee/collections"
+    "$ECO_VENV/bin/ansible-builder" introspect "$ECO_FRESH" >"$ee/introspect.txt" 2>"$ECO_DIR/logs/introspect.log" \
+        || { dn_show_log "$ECO_DIR/logs/introspect.log"; eco_fail "ansible-builder introspect $ECO_FRESH failed"; return 1; }
+    "$ECO_VENV/bin/python" "$DN_COLLECTION_DIR/tests/ecosystem/check_ee.py" "$ECO_FRESH" "$ee/introspect.txt" || status=1
+
+    # an execution environment definition that installs the tarball: create its build context only
+    tarball="$(basename "$ECO_TARBALL")"
+    cp "$DN_COLLECTION_DIR/tests/ecosystem/ee/execution-environment.yml" "$ee/"
+    cp "$ECO_TARBALL" "$ee/collections/"
+    printf -- '---\ncollections:\n  - name: /build/collections/%s\n    type: file\n' "$tarball" >"$ee/requirements.yml"
+    (cd "$ee" && eco_run "$ECO_DIR/logs/ee-create.log" "$ECO_VENV/bin/ansible-builder" create \
+        --file execution-environment.yml --context context) || return 1
+    local want=(context/Containerfile context/_build/requirements.yml "context/_build/collections/$tarball")
+    local path
+    for path in "${want[@]}"; do
+        [[ -f "$ee/$path" ]] || { eco_fail "ansible-builder create wrote no $path"; status=1; }
+    done
+    if [[ -f "$ee/context/Containerfile" ]] && ! grep -q 'ansible-galaxy collection install .*-r requirements.yml' "$ee/context/Containerfile"; then
+        eco_fail "the Containerfile of ansible-builder create installs no collections"
+        status=1
+    fi
+    ((status == 0)) && eco_log "ee: ansible-builder create wrote $ee/context (Containerfile installs $tarball)"
+    return "$status"
+}
+
+# --------------------------------------------------------------------------
+# 5. changelog
+# --------------------------------------------------------------------------
+
+eco_step_changelog() {
+    local copy="$ECO_DIR/changelog/ansible_collections/dockernet/core" log="$ECO_DIR/logs/changelog.log" status=0
+    local changelog=("$ECO_VENV/bin/antsibull-changelog")
+    [[ -f "$DN_COLLECTION_DIR/changelogs/changelog.yaml" ]] || { eco_fail "no changelogs/changelog.yaml"; return 1; }
+    [[ -f "$DN_COLLECTION_DIR/CHANGELOG.md" ]] || { eco_fail "no CHANGELOG.md"; return 1; }
+    # antsibull-changelog writes a plugin cache: work in a copy laid out as a collection
+    mkdir -p "$copy"
+    rsync -a --exclude /tests/output --exclude /.git "$DN_COLLECTION_DIR/" "$copy/"
+    (cd "$copy" && eco_run "$log" "${changelog[@]}" lint) || status=1
+    (cd "$copy" && eco_run "$log" "${changelog[@]}" lint-changelog-yaml changelogs/changelog.yaml) || status=1
+    (cd "$copy" && eco_run "$log" "${changelog[@]}" generate) || return 1
+    if ! diff -u "$DN_COLLECTION_DIR/CHANGELOG.md" "$copy/CHANGELOG.md" >"$ECO_DIR/changelog/CHANGELOG.md.diff"; then
+        head -n 30 "$ECO_DIR/changelog/CHANGELOG.md.diff"
+        eco_fail "CHANGELOG.md is stale: run \`antsibull-changelog generate\` (see docs/contributing.md)"
+        status=1
+    fi
+
+    # the latest release lists every plugin whose version_added is that release: redo it without
+    # the pending fragments (they belong to the next release) and compare
+    local latest
+    latest="$("$DN_PY" -c '
+import sys, yaml
+from ansible.module_utils.compat.version import LooseVersion
+releases = yaml.safe_load(open(sys.argv[1]))["releases"]
+version = max(releases, key=LooseVersion)
+print(version, releases[version]["release_date"])
+' "$copy/changelogs/changelog.yaml")" || { eco_fail "cannot read the releases of changelogs/changelog.yaml"; return 1; }
+    read -r version date <<<"$latest"
+    cp "$copy/changelogs/changelog.yaml" "$ECO_DIR/changelog/changelog.yaml.orig"
+    find "$copy/changelogs/fragments" -type f ! -name '.*' -delete
+    (cd "$copy" && eco_run "$log" "${changelog[@]}" release --version "$version" --date "$date" --update-existing --reload-plugins) || return 1
+    if ! diff -u "$ECO_DIR/changelog/changelog.yaml.orig" "$copy/changelogs/changelog.yaml" >"$ECO_DIR/changelog/changelog.yaml.diff"; then
+        cat "$ECO_DIR/changelog/changelog.yaml.diff"
+        eco_fail "changelogs/changelog.yaml misses plugins released in $version (above); add them with" \
+            "\`antsibull-changelog release --version $version --date $date --update-existing --reload-plugins\` (see docs/contributing.md)"
+        status=1
+    fi
+    ((status == 0)) && eco_log "changelog: fragments lint clean; CHANGELOG.md current; release $version ($date) lists every plugin added in it"
+    return "$status"
+}
+
+# --------------------------------------------------------------------------
+# 6. AWX-style jobs with ansible-runner
+# --------------------------------------------------------------------------
+
+# eco_runner_pdd DIR CMDLINE: a private data directory as AWX writes one for each job: env/envvars
+# (the execution environment's collections path), env/extravars (the job template's variables),
+# env/cmdline (the job type's options, e.g. --check), inventory/hosts and the project's playbooks.
+eco_runner_pdd() {
+    local pdd="$1" cmdline="$2"
+    mkdir -p "$pdd/env" "$pdd/inventory" "$pdd/project"
+    cat >"$pdd/env/envvars" <<EOF
+---
+ANSIBLE_COLLECTIONS_PATH: "$ECO_FRESH"
+ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: "false"
+ANSIBLE_NOCOLOR: "1"
+EOF
+    cat >"$pdd/env/extravars" <<EOF
+---
+dockernet_docker_host: "$DOCKER_HOST"
+dockernet_test_image: "$DN_TEST_IMAGE"
+EOF
+    # ansible-runner keeps env/cmdline for every later job of its directory: one directory per job
+    if [[ -n "$cmdline" ]]; then
+        printf '%s\n' "$cmdline" >"$pdd/env/cmdline"
+    fi
+    printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$DN_PY" >"$pdd/inventory/hosts"
+    cp "$DN_COLLECTION_DIR"/tests/ecosystem/runner/project/*.yml "$pdd/project/"
+    cp "$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" "$pdd/project/demo.yml"
+}
+
+# eco_runner_job IDENT PLAYBOOK CHANGED [CMDLINE] [MODULE_ROOT]: one job, `ansible-runner run PDD
+# -p PLAYBOOK`, in a private data directory of its own; then its artifacts are checked (status,
+# rc, stats and events; CHANGED is some or none; see tests/ecosystem/runner_job.py).
+eco_runner_job() {
+    local ident="$1" playbook="$2" changed="$3" cmdline="${4:-}" module_root="${5:-}"
+    local pdd="$ECO_DIR/runner/$ident"
+    eco_runner_pdd "$pdd" "$cmdline"
+    # ansible-runner starts ansible-playbook from PATH: the harness venv's
+    if ! (cd "$ECO_DIR" && env -u ANSIBLE_COLLECTIONS_PATHS -u ANSIBLE_CONFIG \
+        "$ECO_VENV/bin/ansible-runner" run "$pdd" -p "$playbook" --ident "$ident") >"$ECO_DIR/logs/runner-$ident.log" 2>&1; then
+        eco_log "ansible-runner exited non-zero for job $ident (the artifacts say why)"
+    fi
+    local check=("$ECO_VENV/bin/python" "$DN_COLLECTION_DIR/tests/ecosystem/runner_job.py" "$pdd/artifacts/$ident" --changed "$changed")
+    [[ -n "$module_root" ]] && check+=(--module-root "$module_root")
+    if ! "${check[@]}"; then
+        dn_show_log "$pdd/artifacts/$ident/stdout" 30
+        return 1
+    fi
+}
+
+# eco_engine_snapshot: the engine's networks and each role container's networks, for "made nothing".
+eco_engine_snapshot() {
+    docker network ls --no-trunc --format '{{.ID}} {{.Name}}' | sort
+    local name
+    for name in "${ECO_ROLE_CONTAINERS[@]}"; do
+        printf '%s: %s\n' "$name" "$(docker container inspect --format '{{json .NetworkSettings.Networks}}' "$name")"
+    done
+}
+
+eco_step_runner() {
+    # the role's members; fresh engine state: no network of the role yet
+    local name
+    for name in "${ECO_ROLE_CONTAINERS[@]}"; do
+        eco_run "$ECO_DIR/logs/runner-setup.log" docker run --detach --name "$name" "$DN_TEST_IMAGE" sleep 3600 || return 1
+    done
+    [[ -z "$(docker network ls -q --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY")" ]] \
+        || { eco_fail "networks of $ECO_ROLE_TOPOLOGY exist before the check job"; return 1; }
+
+    # AWX job type "Check": ansible-playbook --check; it must predict changes and make none
+    local before after
+    before="$(eco_engine_snapshot)"
+    eco_runner_job role-check bridge_tiers.yml some '--check --diff' || return 1
+    after="$(eco_engine_snapshot)"
+    if [[ "$before" != "$after" ]]; then
+        diff <(echo "$before") <(echo "$after")
+        eco_fail "the check job changed the engine (above)"
+        return 1
+    fi
+    eco_log "job role-check: the engine's networks and the members' endpoints are unchanged"
+
+    eco_runner_job role-run1 bridge_tiers.yml some || return 1
+    local inspect expected
+    expected="${ECO_ROLE_TOPOLOGY}_front 10.132.1.0/24 internal=false 1"$'\n'"${ECO_ROLE_TOPOLOGY}_back 10.132.2.0/24 internal=true 2"
+    inspect="$(docker network inspect --format '{{.Name}} {{(index .IPAM.Config 0).Subnet}} internal={{.Internal}} {{len .Containers}}' \
+        "$ECO_ROLE_TOPOLOGY"_front "$ECO_ROLE_TOPOLOGY"_back 2>&1)" || { eco_fail "the role's networks are missing: $inspect"; return 1; }
+    if [[ "$inspect" != "$expected" ]]; then
+        eco_fail "the role's networks are not as declared: ${inspect//$'\n'/; }"
+        return 1
+    fi
+    local db_address
+    db_address="$(docker container inspect --format "{{(index .NetworkSettings.Networks \"${ECO_ROLE_TOPOLOGY}_back\").IPAddress}}" eco-db)"
+    [[ "$db_address" == 10.132.2.10 ]] || { eco_fail "eco-db has $db_address on ${ECO_ROLE_TOPOLOGY}_back, expected 10.132.2.10"; return 1; }
+    eco_log "job role-run1: ${inspect//$'\n'/; }; eco-db at $db_address"
+    eco_runner_job role-run2 bridge_tiers.yml none || return 1
+
+    # the demo as a job (verbose, to see where each module came from), then a check job of it
+    eco_claim_demo_objects || return 1
+    eco_runner_job demo-run demo.yml some -vvv "$ECO_FRESH" || return 1
+    eco_runner_job demo-check demo.yml none --check || return 1
+    eco_remove_demo_objects
+
+    eco_runner_job role-absent bridge_tiers.yml some '-e eco_state=absent' || return 1
+    [[ -z "$(docker network ls -q --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY")" ]] \
+        || { eco_fail "networks of $ECO_ROLE_TOPOLOGY remain after the absent job"; return 1; }
+    eco_log "job role-absent: no network of $ECO_ROLE_TOPOLOGY left"
+}
+
+# --------------------------------------------------------------------------
 
 dn_suite_ecosystem() {
-    echo "suite ecosystem: nothing yet"
+    local start=$SECONDS step status=0 results=() step_start
+    ECO_DIR="$DN_TMP/eco"
+    ECO_VENV="$DN_TMP/eco-venv"
+    ECO_FRESH="$ECO_DIR/collections"
+    ECO_TARBALL=""
+    rm -rf "$ECO_DIR"
+    mkdir -p "$ECO_DIR/logs"
+    eco_setup_venv || return 1
+    eco_cleanup
+
+    for step in build install demo ee changelog runner; do
+        case "$step" in
+            install | demo | ee | runner)
+                if [[ -z "$ECO_TARBALL" || ( "$step" != install && ! -d "$ECO_FRESH/ansible_collections/dockernet/core" ) ]]; then
+                    results+=("$step: skipped (no tarball or no installed collection)")
+                    status=1
+                    continue
+                fi
+                ;;
+        esac
+        printf -- '----- ecosystem: %s -----\n' "$step"
+        step_start=$SECONDS
+        if "eco_step_$step"; then
+            results+=("$step: passed ($((SECONDS - step_start))s)")
+        else
+            results+=("$step: FAILED ($((SECONDS - step_start))s)")
+            status=1
+        fi
+    done
+    eco_cleanup
+
+    printf -- '----- ecosystem: summary (%ss) -----\n' "$((SECONDS - start))"
+    printf '%s\n' "${results[@]}"
+    return "$status"
 }
