@@ -150,43 +150,71 @@ author:
 EXAMPLES = r"""
 - name: A user-defined bridge with the daemon's defaults
   dockernet.core.network:
-    name: my_network
+    name: example_frontend
 
-- name: A custom IPv4 pool with gateway, allocation range and a reserved address
+- name: An internal network with its own pool, gateway, allocation range and a reserved address
   dockernet.core.network:
-    name: backend
+    name: example_backend
     internal: true
     ipam_config:
-      - subnet: 10.30.0.0/24
-        gateway: 10.30.0.1
-        ip_range: 10.30.0.128/25
+      - subnet: 10.131.1.0/24
+        gateway: 10.131.1.1
+        ip_range: 10.131.1.128/25
         aux_addresses:
-          router: 10.30.0.2
+          router: 10.131.1.2
     driver_options:
       com.docker.network.driver.mtu: 1400
     labels:
       tier: back
 
-- name: Dual stack
+- name: Exactly these containers on it, the database at a fixed address outside the allocation range
   dockernet.core.network:
-    name: dual
-    enable_ipv6: true
-    ipam_config:
-      - subnet: 10.31.0.0/24
-      - subnet: fd00:31::/64
+    name: example_backend
+    containers:
+      - name: example-api
+        aliases: [api]
+      - name: example-db
+        aliases: [db]
+        ipv4_address: 10.131.1.10
 
-- name: Refuse to recreate; fail with the differences instead
+- name: Change the MTU; Docker cannot change a network in place, so it is recreated and its containers reconnected
   dockernet.core.network:
-    name: backend
+    name: example_backend
+    driver_options:
+      com.docker.network.driver.mtu: 1450
+
+- name: Make sure the pool stays; a difference fails the task, listing it, instead of recreating the network
+  dockernet.core.network:
+    name: example_backend
     ipam_config:
-      - subnet: 10.32.0.0/24
+      - subnet: 10.131.1.0/24
     recreate: never
 
-- name: Remove a network, disconnecting its containers first
+- name: Dual stack, with a unique local IPv6 range
   dockernet.core.network:
-    name: backend
+    name: example_dual
+    enable_ipv6: true
+    ipam_config:
+      - subnet: 10.131.2.0/24
+      - subnet: fd00:131:2::/64
+
+- name: A macvlan network that puts containers on the LAN behind the host interface lan0
+  dockernet.core.network:
+    name: example_lan
+    driver: macvlan
+    driver_options:
+      parent: lan0
+    ipam_config:
+      - subnet: 10.131.10.0/24
+        gateway: 10.131.10.1
+        ip_range: 10.131.10.192/27
+
+- name: Remove the networks, disconnecting their containers first
+  dockernet.core.network:
+    name: "{{ item }}"
     state: absent
     force: true
+  loop: [example_frontend, example_backend, example_dual, example_lan]
 """
 
 RETURN = r"""

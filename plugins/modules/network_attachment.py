@@ -89,29 +89,35 @@ author:
 EXAMPLES = r"""
 - name: Attach a container with an alias and a static address
   dockernet.core.network_attachment:
-    container: web
-    network: backend
+    container: example-api
+    network: example_backend
     aliases: [api]
-    ipv4_address: 10.30.0.10
+    ipv4_address: 10.131.1.20
 
-- name: Make api the only alias
+- name: Make api its only alias
   dockernet.core.network_attachment:
-    container: web
-    network: backend
+    container: example-api
+    network: example_backend
     aliases: [api]
     purge_aliases: true
 
-- name: Fail instead of reconnecting when the settings differ
+- name: Move it to another address; the container is disconnected and connected again
   dockernet.core.network_attachment:
-    container: web
-    network: backend
-    ipv4_address: 10.30.0.11
+    container: example-api
+    network: example_backend
+    ipv4_address: 10.131.1.21
+
+- name: Fail, listing the differences, instead of reconnecting when the settings differ
+  dockernet.core.network_attachment:
+    container: example-api
+    network: example_backend
+    ipv4_address: 10.131.1.21
     reconnect: false
 
 - name: Detach it
   dockernet.core.network_attachment:
-    container: web
-    network: backend
+    container: example-api
+    network: example_backend
     state: disconnected
 """
 

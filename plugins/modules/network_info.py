@@ -44,12 +44,16 @@ author:
 EXAMPLES = r"""
 - name: Look up one network by its exact name
   dockernet.core.network_info:
-    name: backend
+    name: example_backend
   register: backend
 
 - name: Fail when it does not exist
   ansible.builtin.assert:
     that: backend.exists
+
+- name: Show its subnets
+  ansible.builtin.debug:
+    msg: "{{ backend.network.IPAM.Config | map(attribute='Subnet') | list }}"
 
 - name: List every user-defined bridge network carrying a label
   dockernet.core.network_info:
@@ -58,6 +62,10 @@ EXAMPLES = r"""
       driver: bridge
       label: tier=back
   register: back_tier
+
+- name: Show their names
+  ansible.builtin.debug:
+    msg: "{{ back_tier.networks | map(attribute='Name') | list }}"
 
 - name: Networks no container uses
   dockernet.core.network_info:

@@ -62,7 +62,7 @@ author:
 EXAMPLES = r"""
 - name: The web tier reaches the API by alias, but not the database
   dockernet.core.network_probe:
-    container: web
+    container: example-web
     targets:
       - host: api
       - host: db
@@ -70,11 +70,19 @@ EXAMPLES = r"""
 
 - name: The database port is open from the API container
   dockernet.core.network_probe:
-    container: api
+    container: example-api
     method: tcp
     targets:
       - host: db
         port: 5432
+
+- name: The API container resolves the database's alias, waiting up to 5 seconds
+  dockernet.core.network_probe:
+    container: example-api
+    method: dns
+    targets:
+      - host: db
+        timeout: 5
 """
 
 RETURN = r"""

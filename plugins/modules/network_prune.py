@@ -41,17 +41,30 @@ author:
 """
 
 EXAMPLES = r"""
-- name: What would a prune of day-old test networks remove?
+- name: Which unused networks of the Compose project example would a prune remove?
   dockernet.core.network_prune:
     filters:
-      until: 24h
-      label: purpose=test
+      label: com.docker.compose.project=example
+    keep: [example_shared]
   check_mode: true
   register: would_prune
 
-- name: Prune everything unused except the shared network
+- name: Show them
+  ansible.builtin.debug:
+    var: would_prune.networks
+
+- name: Prune them, keeping the shared network
   dockernet.core.network_prune:
-    keep: [shared]
+    filters:
+      label: com.docker.compose.project=example
+    keep: [example_shared]
+
+- name: Prune the project's networks unused for more than a day, except those labelled keep
+  dockernet.core.network_prune:
+    filters:
+      until: 24h
+      label: com.docker.compose.project=example
+      label!: keep
 """
 
 RETURN = r"""

@@ -61,36 +61,34 @@ author:
 """
 
 EXAMPLES = r"""
-- name: A three-tier application
+- name: A web server, an API and a database on a front and an internal back network
   dockernet.core.topology:
-    name: shop
+    name: example_shop
     networks:
-      - name: shop_front
+      - name: example_shop_front
         ipam_config:
-          - subnet: 10.40.0.0/24
-      - name: shop_app
-        internal: true
-      - name: shop_db
+          - subnet: 10.131.20.0/24
+      - name: example_shop_back
         internal: true
         ipam_config:
-          - subnet: 10.42.0.0/24
+          - subnet: 10.131.21.0/24
     attachments:
-      - container: proxy
-        network: shop_front
-      - container: api
-        network: shop_front
+      - container: example-web
+        network: example_shop_front
+      - container: example-api
+        network: example_shop_front
         aliases: [api]
-      - container: api
-        network: shop_app
-      - container: postgres
-        network: shop_db
+      - container: example-api
+        network: example_shop_back
+      - container: example-db
+        network: example_shop_back
         aliases: [db]
-        ipv4_address: 10.42.0.10
+        ipv4_address: 10.131.21.10
     purge: true
 
-- name: Tear it down
+- name: Tear it down; the containers stay
   dockernet.core.topology:
-    name: shop
+    name: example_shop
     state: absent
 """
 
