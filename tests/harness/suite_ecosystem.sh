@@ -462,8 +462,11 @@ eco_runner_job() {
     local ident="$1" playbook="$2" changed="$3" cmdline="${4:-}" module_root="${5:-}"
     local pdd="$ECO_DIR/runner/$ident"
     eco_runner_pdd "$pdd" "$cmdline"
-    # ansible-runner starts ansible-playbook from PATH: the harness venv's
+    # ansible-runner starts ansible-playbook from PATH: the harness venv's. An execution environment
+    # has no DOCKER_* variables: the job template's module_defaults alone must reach the engine, in
+    # the roles' tasks too.
     if ! (cd "$ECO_DIR" && env -u ANSIBLE_COLLECTIONS_PATHS -u ANSIBLE_CONFIG \
+        -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH \
         "$ECO_VENV/bin/ansible-runner" run "$pdd" -p "$playbook" --ident "$ident") >"$ECO_DIR/logs/runner-$ident.log" 2>&1; then
         eco_log "ansible-runner exited non-zero for job $ident (the artifacts say why)"
     fi
@@ -520,8 +523,14 @@ eco_step_runner() {
     eco_log "job role-run1: ${inspect//$'\n'/; }; eco-db at $db_address"
     eco_runner_job role-run2 bridge_tiers.yml none || return 1
 
-    # the demo as a job (verbose, to see where each module came from), then a check job of it
+    # the demo: a check job on an engine without its objects (changes reported, none made), the real
+    # job (verbose, to see where each module came from), then a check job of the converged demo
     eco_claim_demo_objects || return 1
+    eco_runner_job demo-check-fresh demo.yml some --check || return 1
+    local leftover
+    leftover="$(eco_demo_objects)"
+    [[ -z "$leftover" ]] || { eco_fail "the demo's check job on a fresh engine created: ${leftover//$'
+'/, }"; return 1; }
     eco_runner_job demo-run demo.yml some -vvv "$ECO_FRESH" || return 1
     eco_runner_job demo-check demo.yml none --check || return 1
     eco_remove_demo_objects
