@@ -64,3 +64,7 @@ def spec(*parts: Spec, **extra: t.Dict[str, t.Any]) -> Spec:
         merged.update(copy.deepcopy(part))
     merged.update(copy.deepcopy(extra))
     return merged
+
+
+# How the network module's `containers` list treats containers it does not name.
+CONTAINERS_MODES = ("exact", "append")

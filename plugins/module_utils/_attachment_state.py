@@ -26,6 +26,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     merged_endpoint,
     without_daemon_names,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
@@ -106,6 +107,7 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
     for option, version in ENDPOINT_API_REQUIREMENTS.items():
         if getattr(endpoint, option) is not None:
             client.require_api(option, version)
+    require_endpoint_support(endpoint, client.version_info, client.settings.docker_host)
     name = str(network.get("Name"))
     if network.get("Scope") == "swarm" and not network.get("Attachable"):
         raise ValidationError("network", f"{name!r} is a swarm-scoped network that is not attachable; recreate it with attachable: true")
@@ -194,12 +196,14 @@ def _find_container(client: DockerClient, reference: str, field_name: str = "con
 def ensure_connected(
     client: DockerClient, request: AttachmentRequest, check_mode: bool,
     network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
-    container: t.Optional[t.Mapping[str, t.Any]] = None,
+    container: t.Optional[t.Mapping[str, t.Any]] = None, refresh: bool = True,
 ) -> AttachmentResult:
     """Connect (or reconnect with new settings).
 
     network and container may be passed by a caller that inspected them already; network_planned says
-    the network does not exist yet because check mode skipped creating it.
+    the network does not exist yet because check mode skipped creating it. With refresh=False a real
+    connect leaves result.attachment None: a caller connecting one container to many networks
+    inspects it once afterwards (attachment_view) instead of once per connect.
     """
     result = AttachmentResult(container=request.container, network=request.network)
     if container is None:
@@ -248,9 +252,23 @@ def ensure_connected(
     try:
         connect(client, net_id, str(container["Id"]), target)
     except DockerError as exc:
+        if actual is None and exc.status == 403 and "already exists" in str(exc):
+            # Another run connected the container at the same moment: converge on its endpoint.
+            view = _connected_meanwhile(client, request, container, network)
+            if view is not None:
+                result.attachment = view
+                return result
         if actual is not None:
             # Put the old endpoint back so a refused change leaves the container as it was.
-            connect(client, net_id, str(container["Id"]), merged_endpoint(Endpoint(), actual))
+            try:
+                connect(client, net_id, str(container["Id"]), merged_endpoint(Endpoint(), actual))
+            except DockerError as restore_exc:
+                if not (exc.not_found or restore_exc.not_found):
+                    raise DockerError(
+                        f"{exc}; putting back the old settings of container {cname!r} on network {net_name!r} failed too: {restore_exc}",
+                        status=exc.status,
+                    ) from None
+                exc = restore_exc if restore_exc.not_found else exc
         if exc.not_found:
             raise DockerError(f"container {cname!r} or network {net_name!r} disappeared during the task: {exc}") from None
         if "user configured subnets" in str(exc):
@@ -260,9 +278,33 @@ def ensure_connected(
                 key, f"network {net_name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
             ) from None
         raise
-    refreshed = inspect_container(client, str(container["Id"])) or container
-    result.attachment = attachment_view(refreshed, network)
+    if refresh:
+        refreshed = inspect_container(client, str(container["Id"])) or container
+        result.attachment = attachment_view(refreshed, network)
     return result
+
+
+def _connected_meanwhile(
+    client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any],
+) -> t.Optional[t.Dict[str, t.Any]]:
+    """The attachment view when the container now has the requested endpoint (made by a concurrent run).
+
+    Raises when the endpoint that appeared has other settings: reconnecting would race the other run again.
+    """
+    refreshed = inspect_container(client, str(container["Id"]))
+    if refreshed is None:
+        return None
+    raw = endpoint_settings(refreshed, str(network["Name"]), str(network["Id"]))
+    if raw is None:
+        return None
+    differences = endpoint_differences(request.endpoint, actual_endpoint(refreshed, raw), request.purge_aliases)
+    if differences:
+        raise DockerError(
+            f"container {container_name(refreshed)!r} was connected to network {network['Name']!r} by someone else during the task, "
+            "with other settings: " + "; ".join(d.describe() for d in differences) + ". Run the task again to reconnect it",
+            status=409,
+        )
+    return attachment_view(refreshed, network)
 
 
 def is_swarm_worker(client: DockerClient) -> bool:
@@ -301,14 +343,21 @@ def connect_unseen_swarm_network(
 
 
 def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_mode: bool,
-                        network: t.Optional[t.Mapping[str, t.Any]] = None) -> AttachmentResult:
+                        network: t.Optional[t.Mapping[str, t.Any]] = None,
+                        container: t.Optional[t.Mapping[str, t.Any]] = None, lookup_container: bool = True) -> AttachmentResult:
+    """Disconnect one container.
+
+    A caller that inspected the container already passes it with lookup_container=False (None then
+    means it does not exist).
+    """
     result = AttachmentResult(container=request.container, network=request.network)
     if network is None:
         network = inspect_network(client, request.network)
     if network is None:
         return result
     net_name, net_id = str(network["Name"]), str(network["Id"])
-    container = inspect_container(client, request.container)
+    if lookup_container:
+        container = inspect_container(client, request.container)
     if container is None:
         # A stale endpoint: the container is gone but the network still holds it.
         stale = [cid for cid, ep in (network.get("Containers") or {}).items() if ep.get("Name") == request.container or cid == request.container]
@@ -334,16 +383,16 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
 
 def ensure_attachment(client: DockerClient, request: AttachmentRequest, check_mode: bool,
                       network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
-                      container: t.Optional[t.Mapping[str, t.Any]] = None) -> AttachmentResult:
+                      container: t.Optional[t.Mapping[str, t.Any]] = None, refresh: bool = True) -> AttachmentResult:
+    """Connect or disconnect as the request says; see ensure_connected for container and refresh."""
     if request.state == "disconnected":
         if network_planned:
             return AttachmentResult(container=request.container, network=request.network)
         return ensure_disconnected(client, request, check_mode, network)
-    return ensure_connected(client, request, check_mode, network, network_planned, container)
+    return ensure_connected(client, request, check_mode, network, network_planned, container, refresh)
 
 
 MEMBER_KEYS = ("name", "aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address", "purge_aliases")
-CONTAINERS_MODES = ("exact", "append")
 
 
 def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:

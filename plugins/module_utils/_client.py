@@ -20,43 +20,46 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     api_at_least,
 )
 
-DOCKER_IMPORT_ERROR: t.Optional[str]
-_AdapterBase: t.Any
-try:
-    import docker
-    import requests
-    from docker.errors import DockerException, TLSParameterError
-    from requests.adapters import HTTPAdapter as _AdapterBase
-except ImportError:
-    DOCKER_IMPORT_ERROR = traceback.format_exc()
-    _AdapterBase = object
-else:
-    DOCKER_IMPORT_ERROR = None
+
+def docker_import_error() -> t.Optional[str]:
+    """The traceback of importing the Docker SDK, or None when it imports.
+
+    The SDK (and requests with it) is imported only when a task connects: a task that fails
+    validation, and the unit tests of the pure helpers, never pay for it.
+    """
+    try:
+        import docker  # noqa: F401  # pylint: disable=unused-import
+        import requests  # noqa: F401  # pylint: disable=unused-import
+    except ImportError:
+        return traceback.format_exc()
+    return None
 
 
 class DockerError(Exception):
     """The one exception type for daemon, connection and API-version problems."""
 
-    def __init__(self, message: str, status: t.Optional[int] = None) -> None:
+    def __init__(self, message: str, status: t.Optional[int] = None, result: t.Optional[t.Dict[str, t.Any]] = None) -> None:
         super().__init__(message)
         self.status = status
+        # what the task did before the failure, returned with it (see failing_on_errors)
+        self.result: t.Dict[str, t.Any] = result or {}
 
     @property
     def not_found(self) -> bool:
         return self.status == 404
 
 
-class _HostnameAdapter(_AdapterBase):
-    """Verifies the daemon's certificate against tls_hostname instead of the URL's host."""
+def _hostname_adapter(tls_hostname: str) -> t.Any:
+    """A requests adapter that verifies the daemon's certificate against tls_hostname instead of the URL's host."""
+    from requests.adapters import HTTPAdapter
 
-    def __init__(self, tls_hostname: str) -> None:
-        self._tls_hostname = tls_hostname
-        super().__init__()
+    class HostnameAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+            kwargs["assert_hostname"] = tls_hostname
+            kwargs["server_hostname"] = tls_hostname
+            super().init_poolmanager(*args, **kwargs)
 
-    def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
-        kwargs["assert_hostname"] = self._tls_hostname
-        kwargs["server_hostname"] = self._tls_hostname
-        super().init_poolmanager(*args, **kwargs)
+    return HostnameAdapter()
 
 
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
@@ -128,8 +131,13 @@ class DockerClient:
     """A thin JSON client on top of the SDK's transport, with API-version gating."""
 
     def __init__(self, settings: ConnectionSettings) -> None:
-        if DOCKER_IMPORT_ERROR is not None:
-            raise DockerError("the Python package 'docker' (Docker SDK for Python) is not installed")
+        try:
+            import docker
+            import requests
+            from docker.errors import DockerException, TLSParameterError
+        except ImportError:
+            raise DockerError("the Python package 'docker' (Docker SDK for Python) is not installed") from None
+        self._request_errors: t.Tuple[t.Type[BaseException], ...] = (requests.exceptions.RequestException,)
         self.settings = settings
         self.request_count = 0
         tls_config: t.Any = False
@@ -160,7 +168,7 @@ class DockerClient:
                 use_ssh_client=settings.use_ssh_client,
             )
             if by_hostname:
-                self._api.mount("https://", _HostnameAdapter(str(settings.tls_hostname)))
+                self._api.mount("https://", _hostname_adapter(str(settings.tls_hostname)))
             if ask_version_later:
                 self._api._version = self._api._retrieve_server_version()
             # APIClient(version="auto") asks the daemon once; count it like any other request.
@@ -174,6 +182,14 @@ class DockerClient:
     @property
     def api_version(self) -> str:
         return str(self._api.api_version)
+
+    _version_info: t.Optional[t.Dict[str, t.Any]] = None
+
+    def version_info(self) -> t.Dict[str, t.Any]:
+        """GET /version, asked once and only by callers that need more than the API version (_engine.identify)."""
+        if self._version_info is None:
+            self._version_info = self.get("/version") or {}
+        return self._version_info
 
     def require_api(self, option: str, minimum: str) -> None:
         """Fail before sending anything: the daemon silently drops fields it does not know."""
@@ -194,7 +210,7 @@ class DockerClient:
         self.request_count += 1
         try:
             response = getattr(self._api, "_" + method)(url, **kwargs)
-        except requests.exceptions.RequestException as exc:
+        except self._request_errors as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if response.status_code >= 400:
             if "HTTP request to an HTTPS server" in response.text:

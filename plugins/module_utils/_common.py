@@ -13,9 +13,9 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.dockernet.core.plugins.module_utils._client import (
-    DOCKER_IMPORT_ERROR,
     DockerClient,
     DockerError,
+    docker_import_error,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._options import (
     CONNECTION_ARGUMENT_SPEC,
@@ -35,8 +35,9 @@ def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
 
 
 def connect(module: AnsibleModule) -> DockerClient:
-    if DOCKER_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("docker"), exception=DOCKER_IMPORT_ERROR)
+    import_error = docker_import_error()
+    if import_error is not None:
+        module.fail_json(msg=missing_required_lib("docker"), exception=import_error)
     try:
         settings = resolve_connection(module.params, os.environ)
         return DockerClient(settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import typing as t
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
@@ -38,6 +38,9 @@ class Endpoint:
     driver_opts: t.Optional[t.Dict[str, str]] = None
     gw_priority: t.Optional[int] = None
     mac_address: t.Optional[str] = None
+    # Only in an actual endpoint: the engine keeps no record of configured addresses (Podman 4)
+    # and the container is not running, so its addresses are unknown (and never a difference).
+    addresses_unknown: bool = field(default=False, compare=False)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         result: t.Dict[str, t.Any] = {}
@@ -143,21 +146,46 @@ def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, netwo
     return None
 
 
+def records_endpoint_config(container: t.Mapping[str, t.Any]) -> bool:
+    """Whether the engine keeps each endpoint's configured settings (IPAMConfig) next to what it assigned.
+
+    Docker does, and names the network by ID in every endpoint. Podman 4 keeps only what it
+    assigned (nothing while the container is not running) and names the network by name there.
+    """
+    networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
+    return not any(key and key == (settings or {}).get("NetworkID") for key, settings in networks.items())
+
+
 def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]) -> Endpoint:
     """Normalise an endpoint from container inspect: what the user configured, not what the daemon added."""
     ipam = raw.get("IPAMConfig") or {}
     own = daemon_names(container)
     aliases = tuple(sorted({a for a in raw.get("Aliases") or [] if a not in own}))
+    ipv4, ipv6 = normalise_address(ipam.get("IPv4Address")), normalise_address(ipam.get("IPv6Address"))
+    unknown = False
+    if not records_endpoint_config(container):
+        # Static and assigned addresses look the same there: the held ones stand for the configured
+        # ones, so they are compared, and kept by a reconnect.
+        ipv4, ipv6 = normalise_address(raw.get("IPAddress")), normalise_address(raw.get("GlobalIPv6Address"))
+        unknown = not (container.get("State") or {}).get("Running")
     return Endpoint(
         aliases=aliases,
-        ipv4_address=normalise_address(ipam.get("IPv4Address")),
-        ipv6_address=normalise_address(ipam.get("IPv6Address")),
+        ipv4_address=ipv4,
+        ipv6_address=ipv6,
         links=tuple(sorted({normalise_link(link) for link in raw.get("Links") or []})),
         link_local_ips=tuple(sorted({normalise_address(ip) or "" for ip in ipam.get("LinkLocalIPs") or []} - {""})),
         driver_opts={str(k): str(v) for k, v in (raw.get("DriverOpts") or {}).items()},
         gw_priority=int(raw.get("GwPriority") or 0),
         mac_address=(str(raw.get("MacAddress")).lower() or None) if raw.get("MacAddress") else None,
+        addresses_unknown=unknown,
     )
+
+
+def comparable_address(actual: Endpoint, key: str, wanted: t.Optional[str]) -> t.Optional[str]:
+    """The actual address to compare a wanted one with: while it is unknown, it is taken as wanted."""
+    if actual.addresses_unknown and wanted is not None:
+        return wanted
+    return t.cast(t.Optional[str], getattr(actual, key))
 
 
 def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: bool = False) -> t.List[Difference]:
@@ -166,8 +194,9 @@ def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: boo
         actual_aliases = tuple(actual.aliases or ())
         wanted = desired.aliases if purge_aliases else tuple(sorted(set(actual_aliases) | set(desired.aliases)))
         differences += compare_values("aliases", list(wanted), list(actual_aliases))
-    differences += compare_values("ipv4_address", desired.ipv4_address, actual.ipv4_address)
-    differences += compare_values("ipv6_address", desired.ipv6_address, actual.ipv6_address)
+    for key in ("ipv4_address", "ipv6_address"):
+        wanted = getattr(desired, key)
+        differences += compare_values(key, wanted, comparable_address(actual, key, wanted))
     if desired.links is not None:
         differences += compare_values("links", list(desired.links), list(actual.links or ()))
     if desired.link_local_ips is not None:

@@ -77,6 +77,24 @@ def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t
 
 # Networks the daemon never reports as dangling.
 PREDEFINED_NETWORKS = frozenset({"bridge", "host", "none", "default", "ingress"})
+# What the type filter calls builtin (Podman's default network is "bridge" on its Docker API).
+BUILTIN_NETWORKS = frozenset({"bridge", "host", "none", "default"})
+# Filters applied here rather than by the daemon (see list_networks).
+LOCAL_FILTERS = ("dangling", "type", "scope")
+
+
+def matches_local_filters(network: t.Mapping[str, t.Any], filters: t.Mapping[str, t.Sequence[str]]) -> bool:
+    """type and scope, which a network list entry answers too; a list of values means any of them."""
+    if filters.get("type") and ("builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom") not in filters["type"]:
+        return False
+    if filters.get("scope") and str(network.get("Scope") or "local") not in filters["scope"]:
+        return False
+    return True
+
+
+def matches_dangling(network: t.Mapping[str, t.Any], values: t.Optional[t.Sequence[str]]) -> bool:
+    """dangling, which needs the inspect result; [true, false] keeps every network."""
+    return not values or is_dangling(network) in {value in ("true", "1") for value in values}
 
 
 def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
@@ -84,23 +102,33 @@ def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
     return network.get("Name") not in PREDEFINED_NETWORKS and not network.get("Containers") and not network.get("Services")
 
 
+def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """An inspect result under the name the list gave: Podman lists (and looks up) its default
+    network as "bridge" but names it "podman" when it is inspected by ID."""
+    if summary.get("Name") and found.get("Name") != summary["Name"] and found.get("Id") == summary.get("Id"):
+        return {**found, "Name": summary["Name"]}
+    return found
+
+
 def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], verbose: bool = False) -> t.List[t.Dict[str, t.Any]]:
     """Full inspect results (with attached containers) for every network the filters match."""
-    filters = dict(filters)
     # Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
-    # network list, which carries no containers), so it is applied here, on the inspect results.
-    dangling = filters.pop("dangling", None)
-    params = {"filters": encode_filters(filters)} if filters else None
+    # network list, which carries no containers), and Podman refuses "type" and "scope":
+    # those are applied here, type and scope on the list, dangling on the inspect results.
+    local = {key: list(values) for key, values in filters.items() if key in LOCAL_FILTERS}
+    remote = {key: list(values) for key, values in filters.items() if key not in LOCAL_FILTERS}
+    params = {"filters": encode_filters(remote)} if remote else None
     summaries = client.get("/networks", params=params) or []
     result = []
     for summary in sorted(summaries, key=lambda n: (n.get("Name", ""), n.get("Id", ""))):
+        if not matches_local_filters(summary, local):
+            continue
         found = inspect_network(client, summary["Id"], verbose=verbose)
         if found is None:  # removed between the list and the inspect
             continue
-        # A list means any of its values, so [true, false] keeps every network.
-        if dangling and is_dangling(found) not in {value in ("true", "1") for value in dangling}:
+        if not matches_dangling(found, local.get("dangling")):
             continue
-        result.append(found)
+        result.append(listed_name(found, summary))
     return result
 
 

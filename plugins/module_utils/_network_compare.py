@@ -13,6 +13,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     ENGINE_IPAM_OPTIONS,
     NetworkState,
     Pool,
+    spelled_as_asked,
 )
 
 
@@ -85,7 +86,8 @@ def network_differences(desired: NetworkState, actual: NetworkState) -> t.List[D
     differences += compare_values("driver", desired.driver, actual.driver)
     if desired.driver_options is not None:
         differences += compare_values(
-            "driver_options", desired.driver_options, _without(actual.driver_options, DAEMON_DRIVER_OPTIONS, desired.driver_options)
+            "driver_options", desired.driver_options,
+            _without(spelled_as_asked(actual.driver_options or {}, desired.driver_options), DAEMON_DRIVER_OPTIONS, desired.driver_options),
         )
     differences += compare_values("ipam_driver", desired.ipam_driver, actual.ipam_driver)
     if desired.ipam_options is not None:

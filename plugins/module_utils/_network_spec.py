@@ -30,6 +30,8 @@ SCOPES = ("local", "swarm", "global")
 DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
 ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
+# Driver options an engine reports under another name than Docker's (Podman stores the MTU as "mtu").
+ENGINE_OPTION_SPELLINGS = {"mtu": "com.docker.network.driver.mtu"}
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
 
@@ -255,6 +257,15 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
         config_from=config_from,
         labels={str(k): str(v) for k, v in (inspect.get("Labels") or {}).items()},
     )
+
+
+def spelled_as_asked(actual: t.Mapping[str, str], desired: t.Mapping[str, str]) -> t.Dict[str, str]:
+    """The actual driver options, an engine's own spelling of an option renamed to the task's one."""
+    result = dict(actual)
+    for engine_key, docker_key in ENGINE_OPTION_SPELLINGS.items():
+        if engine_key in result and docker_key in desired and docker_key not in result:
+            result[docker_key] = result.pop(engine_key)
+    return result
 
 
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:

@@ -23,6 +23,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import addresses_outside, without_addresses
+from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
     Difference,
@@ -90,6 +91,7 @@ def comparable_actual(actual: NetworkState) -> NetworkState:
 def check_api(client: DockerClient, desired: NetworkState) -> None:
     for option, version in required_api_versions(desired):
         client.require_api(option, version)
+    require_network_support(desired, client.version_info, client.settings.docker_host)
 
 
 def check_subnet_conflicts(
@@ -171,7 +173,16 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
                 time.sleep(RACE_WAIT_SECONDS)
         raise explain_refusal(desired, exc) from None
     created_id = str(created["Id"])
-    # Older daemons can let two simultaneous creates with the same name both succeed; keep the oldest.
+    # Older daemons can let two simultaneous creates with the same name both succeed. Inspecting by
+    # name returns our network when it is the only one, and fails as ambiguous when it is not.
+    try:
+        found = client.get(f"/networks/{desired.name}")
+    except DockerError as exc:
+        if exc.not_found or not ("ambiguous" in str(exc) or "multiple" in str(exc)):
+            raise
+        found = None
+    if found is not None and found.get("Id") == created_id:
+        return t.cast(t.Dict[str, t.Any], found)
     same_name = [n for n in client.get("/networks", params={"filters": encode_filters({"name": [desired.name]})}) or []
                  if n.get("Name") == desired.name]
     if len(same_name) > 1:
@@ -179,8 +190,7 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
         if keeper["Id"] != created_id:
             client.delete(f"/networks/{created_id}")
             created_id = str(keeper["Id"])
-    found = client.get(f"/networks/{created_id}")
-    return t.cast(t.Dict[str, t.Any], found)
+    return t.cast(t.Dict[str, t.Any], client.get(f"/networks/{created_id}"))
 
 
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
@@ -235,6 +245,14 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
             "Remove those services from the network first, or leave the network as it is"
         )
     attachments = attached_containers(client, actual_raw)
+    unknown = [a.container_name for a in attachments if a.endpoint.addresses_unknown]
+    if unknown:
+        raise ValidationError(
+            "recreate",
+            f"network {name!r} must be recreated to apply the change, but the engine reports no addresses for the stopped "
+            f"container(s) {', '.join(unknown)} (Podman shows them only while a container runs), so their static addresses "
+            "would be lost. Start those containers (or disconnect them) first",
+        )
     for attachment in attachments:
         result.act(f"disconnect container {attachment.container_name} from network {name}")
     result.act(f"remove network {name}")
@@ -329,13 +347,23 @@ def ensure_present(
     return result
 
 
-def ensure_absent(client: DockerClient, name: str, force: bool, check_mode: bool) -> NetworkResult:
+def ensure_absent(
+    client: DockerClient, name: str, force: bool, check_mode: bool, actual_raw: t.Optional[t.Mapping[str, t.Any]] = None,
+    attachments: t.Optional[t.Sequence[Attachment]] = None,
+) -> NetworkResult:
+    """Remove one network, disconnecting its containers first when force allows.
+
+    A caller that already listed the network passes it as actual_raw, and may pass the containers
+    still attached to it (attachments), saving the inspect and the container list of the network.
+    """
     result = NetworkResult(name=name)
-    actual_raw = inspect_network(client, name)
+    if actual_raw is None:
+        actual_raw = inspect_network(client, name)
     if actual_raw is None:
         return result
     result.before = comparable_actual(actual_from_inspect(actual_raw)).as_dict()
-    attachments = attached_containers(client, actual_raw)
+    if attachments is None:
+        attachments = attached_containers(client, actual_raw)
     if attachments and not force:
         raise DockerError(
             f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
@@ -345,7 +373,13 @@ def ensure_absent(client: DockerClient, name: str, force: bool, check_mode: bool
         result.act(f"disconnect container {attachment.container_name} from network {name}")
     result.act(f"remove network {name}")
     if not check_mode:
-        for attachment in attachments:
-            disconnect(client, str(actual_raw["Id"]), attachment.container_id, force=True)
-        client.delete(f"/networks/{actual_raw['Id']}")
+        try:
+            for attachment in attachments:
+                disconnect(client, str(actual_raw["Id"]), attachment.container_id, force=True)
+            client.delete(f"/networks/{actual_raw['Id']}")
+        except DockerError as exc:
+            # A network listed or inspected a moment ago may have been removed by someone else since.
+            if exc.not_found and inspect_network(client, str(actual_raw["Id"])) is None:
+                return NetworkResult(name=name)
+            raise
     return result

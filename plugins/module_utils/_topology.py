@@ -15,15 +15,18 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, replace
 
+from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment, attachment_of
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
+    attachment_view,
     ensure_attachment,
+    ensure_disconnected,
     request_from_params,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import actual_endpoint, addresses_outside, endpoint_settings
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present, network_subnets
 from ansible_collections.dockernet.core.plugins.module_utils._validation import IPNetwork, ValidationError
@@ -196,8 +199,7 @@ def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.An
     return {**container, "NetworkSettings": {**container["NetworkSettings"], "Networks": networks}}
 
 
-def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool) -> Outcome:
-    outcome = Outcome()
+def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool, outcome: Outcome) -> Outcome:
     listing = _networks_by_name(client)
     known = list(listing.values())  # overlaps among the declared networks are refused by topology_from_params
     containers = containers_by_reference(client)
@@ -218,6 +220,8 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
     inspected: t.Set[str] = set()
+    # Connected for real: their views are read with one inspect per container once all connects are done.
+    connected: t.List[t.Tuple[AttachmentResult, t.Mapping[str, t.Any], t.Mapping[str, t.Any]]] = []
     for attachment in topology.attachments:
         request = attachment.request
         network, planned = current.get(request.network, (listing.get(request.network), False))
@@ -236,42 +240,95 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
             inspected.add(container["Id"])
         if container is not None and request.network in recreated:
             container = _after_reconnect(container, recreated[request.network])
-        outcome.add_attachment(_named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container)))
+        attached: AttachmentResult = _named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container, False))
+        if attached.attachment is None and attached.changed and not check_mode and container is not None and network is not None:
+            connected.append((attached, container, network))
+        outcome.add_attachment(attached)
+    refreshed: t.Dict[str, t.Mapping[str, t.Any]] = {}
+    for attached, before_connect, on_network in connected:
+        container_id = str(before_connect["Id"])
+        if container_id not in refreshed:
+            refreshed[container_id] = inspect_container(client, container_id) or before_connect
+        attached.attachment = attachment_view(refreshed[container_id], on_network)
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
             if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared:
-                outcome.add_network(ensure_absent(client, name, True, check_mode))
+                outcome.add_network(ensure_absent(client, name, True, check_mode, network))
     return outcome
 
 
-def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool) -> Outcome:
-    outcome = Outcome()
+def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], network: t.Mapping[str, t.Any]) -> t.List[t.Mapping[str, t.Any]]:
+    """The containers of a container list (running or not) with an endpoint on the network (pure).
+
+    containers is containers_by_reference's map, which holds each container under its name and its ID.
+    """
+    unique = {str(c["Id"]): c for c in containers.values()}
+    return [c for _id, c in sorted(unique.items()) if _endpoint_key(c, network) is not None]
+
+
+def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool, outcome: Outcome) -> Outcome:
     listing = _networks_by_name(client)
+    # One container list tells which containers are on which network; only those are inspected, once each.
+    containers = containers_by_reference(client)
+    inspected: t.Dict[str, t.Optional[t.Dict[str, t.Any]]] = {}
+
+    def inspect_once(summary: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
+        container_id = str(summary["Id"])
+        if container_id not in inspected:
+            inspected[container_id] = inspect_container(client, container_id)
+        return inspected[container_id]
+
+    detached: t.Set[t.Tuple[str, str]] = set()  # (container ID, network ID) disconnected for real
     for attachment in topology.attachments:
         request = replace(attachment.request, state="disconnected")
         network = listing.get(request.network)
-        if network is not None:
-            detach = functools.partial(ensure_attachment, client, request, check_mode, network)
-            outcome.add_attachment(_named(f"attachments[{attachment.index}]", detach))
+        if network is None:
+            continue
+        container: t.Optional[t.Mapping[str, t.Any]] = containers.get(request.container)
+        if container is not None and _endpoint_key(container, network) is not None:
+            container = inspect_once(container)
+        detach = functools.partial(ensure_disconnected, client, request, check_mode, network, container, False)
+        detached_one: AttachmentResult = _named(f"attachments[{attachment.index}]", detach)
+        outcome.add_attachment(detached_one)
+        if detached_one.changed and not check_mode and container is not None:
+            detached.add((str(container["Id"]), str(network["Id"])))
     names = {item.state.name for item in topology.networks}
     names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name}
     # In check mode the declared attachments are still connected: do not plan disconnecting them twice.
     planned = {action for result in outcome.attachments for action in result.actions} if check_mode else set()
     for name in sorted(names):
-        if name in listing:
-            result = ensure_absent(client, name, True, check_mode)
-            result.actions = [action for action in result.actions if action not in planned]
-            outcome.add_network(result)
+        network = listing.get(name)
+        if network is None:
+            continue
+        remaining: t.List[Attachment] = []
+        for summary in attached_summaries(containers, network):
+            if (str(summary["Id"]), str(network["Id"])) in detached:
+                continue
+            full = inspect_once(summary)
+            found = attachment_of(full, name, str(network["Id"])) if full is not None else None
+            if found is not None:
+                remaining.append(found)
+        remaining.sort(key=lambda a: a.container_name)
+        result = ensure_absent(client, name, True, check_mode, network, remaining)
+        result.actions = [action for action in result.actions if action not in planned]
+        outcome.add_network(result)
     return outcome
 
 
 def converge(client: DockerClient, topology: Topology, state: str, purge: bool, check_mode: bool) -> Outcome:
     """Plan in check mode first; a real run follows only when the plan has changes and no errors."""
     def once(dry_run: bool) -> Outcome:
-        if state == "absent":
-            return _converge_absent(client, topology, dry_run)
-        return _converge_present(client, topology, purge, dry_run)
+        outcome = Outcome()
+        try:
+            if state == "absent":
+                return _converge_absent(client, topology, dry_run, outcome)
+            return _converge_present(client, topology, purge, dry_run, outcome)
+        except (ValidationError, DockerError) as exc:
+            if not dry_run:
+                # A real run that fails partway reports what it did before the failing item.
+                exc.result = {**outcome.as_dict(), **exc.result}
+            raise
 
     plan = once(True)
     if check_mode or not plan.changed:

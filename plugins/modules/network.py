@@ -290,12 +290,7 @@ dropped_addresses:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dockernet.core.plugins.module_utils._argspec import NETWORK_SPEC, spec
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
-    CONTAINERS_MODES,
-    converge_members,
-    member_requests,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import CONTAINERS_MODES, NETWORK_SPEC, spec
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
@@ -322,6 +317,9 @@ def main() -> None:
     desired = None if absent else validated(module, lambda: desired_from_params(params))
     members = None
     if params["containers"] is not None and not absent:
+        # the attachment code is loaded only by tasks that manage containers
+        from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import member_requests
+
         members = validated(module, lambda: member_requests(name, params["containers"]))
 
     def task(client: DockerClient) -> t.Dict[str, t.Any]:
@@ -331,6 +329,8 @@ def main() -> None:
         outcome = result.as_dict()
         if members is None:
             return outcome
+        from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
+
         attachments = converge_members(
             client, members, params["containers_mode"], module.check_mode,
             network=result.current, network_planned=result.current is None,

@@ -20,6 +20,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_settings,
     merged_endpoint,
     normalise_link,
+    records_endpoint_config,
     without_addresses,
     without_daemon_names,
 )
@@ -346,3 +347,72 @@ def test_alias_equal_to_a_daemon_name_is_idempotent(alias: str, purge: bool) -> 
     raw = {"Aliases": sorted({alias, "0123456789ab", "web"})}
     desired = without_daemon_names(desired_endpoint({"aliases": [alias]}), CONTAINER)
     assert endpoint_differences(desired, actual_endpoint(CONTAINER, raw), purge_aliases=purge) == []
+
+
+# Podman 4.3.1 container inspect (Docker API), as captured: the endpoint names the network by name,
+# carries no IPAMConfig, lists the short ID among the aliases, and is empty while the container is
+# not running. cap-b was connected with --alias db --ip 10.135.1.50.
+PODMAN_ID = "3cabc8111b96a286af5bab7ff441a4528097e1da60dba03b88d34e27e55c45af"
+
+
+def podman_container(running: bool) -> t.Dict[str, t.Any]:
+    def endpoint(network: str, address: str, gateway: str, prefix: int, mac: str, aliases: t.List[str]) -> t.Dict[str, t.Any]:
+        return {
+            "IPAMConfig": None, "Links": None, "Aliases": aliases + ["3cabc8111b96"], "NetworkID": network, "EndpointID": "",
+            "Gateway": gateway if running else "", "IPAddress": address if running else "", "IPPrefixLen": prefix if running else 0,
+            "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": mac if running else "", "DriverOpts": None,
+        }
+
+    return {
+        "Id": PODMAN_ID,
+        "Name": "/cap-b",
+        "State": {"Status": "running" if running else "created", "Running": running},
+        "Config": {"Hostname": "3cabc8111b96"},
+        "NetworkSettings": {"Networks": {
+            "cap-net": endpoint("cap-net", "10.135.1.50", "10.135.1.1", 24, "56:c2:8a:5d:4f:a8", ["db"]),
+            "podman": endpoint("podman", "10.88.0.2", "10.88.0.1", 16, "d2:b3:bd:88:dc:d4", []),
+        }},
+    }
+
+
+def test_records_endpoint_config() -> None:
+    docker = {**CONTAINER, "NetworkSettings": {"Networks": {"backend": {"NetworkID": "f" * 64}, "other": {"NetworkID": ""}}}}
+    assert records_endpoint_config(docker)
+    assert records_endpoint_config(CONTAINER)
+    assert not records_endpoint_config(podman_container(True))
+    assert not records_endpoint_config(podman_container(False))
+
+
+def test_podman_running_endpoint_reports_the_held_addresses() -> None:
+    container = podman_container(True)
+    actual = actual_endpoint(container, container["NetworkSettings"]["Networks"]["cap-net"])
+    assert actual.aliases == ("db",)  # the short ID is the daemon's name, not an alias
+    assert (actual.ipv4_address, actual.ipv6_address, actual.addresses_unknown) == ("10.135.1.50", None, False)
+    same = desired_endpoint({"aliases": ["db"], "ipv4_address": "10.135.1.50"})
+    assert endpoint_differences(same, actual) == []
+    other = desired_endpoint({"ipv4_address": "10.135.1.60"})
+    assert endpoint_differences(other, actual) == [Difference("ipv4_address", "10.135.1.50", "10.135.1.60")]
+    # a reconnect (new alias) keeps the address the container holds
+    assert merged_endpoint(desired_endpoint({"aliases": ["www"]}), actual).ipv4_address == "10.135.1.50"
+
+
+def test_podman_stopped_endpoint_addresses_are_unknown_and_no_difference() -> None:
+    container = podman_container(False)
+    actual = actual_endpoint(container, container["NetworkSettings"]["Networks"]["cap-net"])
+    assert (actual.ipv4_address, actual.ipv6_address, actual.addresses_unknown) == (None, None, True)
+    assert actual.aliases == ("db",)
+    desired = desired_endpoint({"aliases": ["db"], "ipv4_address": "10.135.1.50", "ipv6_address": "fd00:135::50"})
+    assert endpoint_differences(desired, actual) == []
+    assert endpoint_differences(desired_endpoint({"aliases": ["www"]}), actual, purge_aliases=True) == [
+        Difference("aliases", ["db"], ["www"])
+    ]
+
+
+def test_docker_stopped_endpoint_is_still_compared() -> None:
+    raw = {"IPAMConfig": {"IPv4Address": "10.10.0.5"}, "NetworkID": "", "IPAddress": ""}
+    container = {**CONTAINER, "State": {"Running": False}, "NetworkSettings": {"Networks": {"backend": raw}}}
+    actual = actual_endpoint(container, raw)
+    assert (actual.ipv4_address, actual.addresses_unknown) == ("10.10.0.5", False)
+    assert endpoint_differences(desired_endpoint({"ipv4_address": "10.10.0.6"}), actual) == [
+        Difference("ipv4_address", "10.10.0.5", "10.10.0.6")
+    ]

@@ -11,6 +11,9 @@ import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     NETWORK_LIST_FILTERS,
     is_exact_match,
+    listed_name,
+    matches_dangling,
+    matches_local_filters,
     network_filters,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
@@ -93,3 +96,50 @@ def test_unknown_filter_error_lists_the_known_ones() -> None:
         network_filters({"status": "x"})
     for key in NETWORK_LIST_FILTERS:
         assert key in str(exc_info.value)
+
+
+# GET /networks entries as Podman 4.3.1 lists them (its default network appears as "bridge").
+PODMAN_LIST = [
+    {"Name": "bridge", "Id": "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9", "Scope": "local", "Driver": "bridge"},
+    {"Name": "cap-net", "Id": "ab71021482ff18271fb9e0b12cf4b20f0d465dcad5544a4976cbbd2df3ff614b", "Scope": "local", "Driver": "bridge"},
+]
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        pytest.param({}, ["bridge", "cap-net"], id="none"),
+        pytest.param({"type": ["builtin"]}, ["bridge"], id="builtin"),
+        pytest.param({"type": ["custom"]}, ["cap-net"], id="custom"),
+        pytest.param({"type": ["custom", "builtin"]}, ["bridge", "cap-net"], id="either-type"),
+        pytest.param({"scope": ["local"]}, ["bridge", "cap-net"], id="scope-local"),
+        pytest.param({"scope": ["swarm"]}, [], id="scope-swarm"),
+        pytest.param({"dangling": ["true"]}, ["bridge", "cap-net"], id="dangling-is-not-decided-on-the-list"),
+    ],
+)
+def test_matches_local_filters(filters: t.Dict[str, t.List[str]], expected: t.List[str]) -> None:
+    assert [n["Name"] for n in PODMAN_LIST if matches_local_filters(n, filters)] == expected
+
+
+@pytest.mark.parametrize(
+    "network, values, expected",
+    [
+        pytest.param({"Name": "cap-net", "Containers": {}}, ["true"], True, id="unused-dangling"),
+        pytest.param({"Name": "cap-net", "Containers": {"c": {"Name": "cap-b", "IPv4Address": ""}}}, ["true"], False,
+                     id="podman-stopped-container-uses-it"),
+        pytest.param({"Name": "cap-net", "Containers": {"c": {}}}, ["false"], True, id="used-not-dangling"),
+        pytest.param({"Name": "bridge", "Containers": {}}, ["true"], False, id="predefined-never-dangling"),
+        pytest.param({"Name": "cap-net", "Containers": {}}, ["true", "false"], True, id="both-values"),
+        pytest.param({"Name": "cap-net", "Containers": {"c": {}}}, None, True, id="no-filter"),
+    ],
+)
+def test_matches_dangling(network: t.Dict[str, t.Any], values: t.Optional[t.List[str]], expected: bool) -> None:
+    assert matches_dangling(network, values) is expected
+
+
+def test_listed_name_keeps_the_name_podman_lists() -> None:
+    # Podman 4.3.1 answers GET /networks/<id of its default network> with Name "podman".
+    inspected = {**PODMAN_LIST[0], "Name": "podman", "IPAM": {"Driver": "default", "Options": {"driver": "host-local"}}}
+    assert listed_name(inspected, PODMAN_LIST[0]) == {**inspected, "Name": "bridge"}
+    assert listed_name(PODMAN_LIST[1], PODMAN_LIST[1]) is PODMAN_LIST[1]
+    assert listed_name({"Name": "other", "Id": "x"}, PODMAN_LIST[0]) == {"Name": "other", "Id": "x"}

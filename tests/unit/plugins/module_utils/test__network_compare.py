@@ -22,6 +22,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     Pool,
     actual_from_inspect,
     desired_from_params,
+    spelled_as_asked,
 )
 
 BASE_INSPECT: t.Dict[str, t.Any] = {
@@ -394,3 +395,63 @@ def test_create_body_from_params() -> None:
 )
 def test_required_api_versions(state: NetworkState, expected: t.List[t.Tuple[str, str]]) -> None:
     assert required_api_versions(state) == expected
+
+
+# Podman 4.3.1 network inspect (Docker API), as captured for a network created with
+# subnet 10.135.2.0/24, gateway, internal and com.docker.network.driver.mtu=1400.
+PODMAN_INSPECT: t.Dict[str, t.Any] = {
+    "Name": "cap-r",
+    "Id": "09fc113dde09eabd01c55d764c15a10313cd359b9b3f833d9311c4ed5521d8a2",
+    "Created": "2026-11-27T20:43:29.990463435Z",
+    "Scope": "local",
+    "Driver": "bridge",
+    "EnableIPv6": False,
+    "IPAM": {"Driver": "default", "Options": {"driver": "host-local"}, "Config": [{"Subnet": "10.135.2.0/24", "Gateway": "10.135.2.1"}]},
+    "Internal": True,
+    "Attachable": False,
+    "Ingress": False,
+    "ConfigFrom": {"Network": ""},
+    "ConfigOnly": False,
+    "Containers": {},
+    "Options": {"mtu": "1400"},
+    "Labels": {},
+}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"driver_options": {"com.docker.network.driver.mtu": "1400"}}, id="docker-spelling"),
+        pytest.param({"driver_options": {"mtu": 1400}}, id="podman-spelling"),
+        pytest.param({"ipam_options": {}}, id="no-ipam-options-asked"),
+        pytest.param({"ipam_options": {"driver": "host-local"}}, id="podman-ipam-option-asked"),
+        pytest.param({"internal": True, "ipam_driver": "default", "ipam_config": [{"subnet": "10.135.2.0/24", "gateway": "10.135.2.1"}]},
+                     id="pool-and-flags"),
+    ],
+)
+def test_podman_network_is_no_difference(params: t.Dict[str, t.Any]) -> None:
+    desired = desired_from_params({"name": "cap-r", "internal": True, **params})
+    assert network_differences(desired, actual_from_inspect(PODMAN_INSPECT)) == []
+
+
+def test_podman_mtu_change_is_a_difference() -> None:
+    desired = desired_from_params({"name": "cap-r", "internal": True, "driver_options": {"com.docker.network.driver.mtu": "1500"}})
+    assert network_differences(desired, actual_from_inspect(PODMAN_INSPECT)) == [
+        Difference("driver_options", {"com.docker.network.driver.mtu": "1400"}, {"com.docker.network.driver.mtu": "1500"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "actual, desired, expected",
+    [
+        pytest.param({"mtu": "1400"}, {"com.docker.network.driver.mtu": "1400"}, {"com.docker.network.driver.mtu": "1400"}, id="renamed"),
+        pytest.param({"mtu": "1400"}, {"mtu": "1400"}, {"mtu": "1400"}, id="asked-in-podman-spelling"),
+        pytest.param({"com.docker.network.driver.mtu": "1400"}, {"com.docker.network.driver.mtu": "1400"},
+                     {"com.docker.network.driver.mtu": "1400"}, id="docker"),
+        pytest.param({"mtu": "1400", "com.docker.network.driver.mtu": "1500"}, {"com.docker.network.driver.mtu": "1500"},
+                     {"mtu": "1400", "com.docker.network.driver.mtu": "1500"}, id="both-stored-left-alone"),
+        pytest.param({"mtu": "1400"}, {}, {"mtu": "1400"}, id="not-asked"),
+    ],
+)
+def test_spelled_as_asked(actual: t.Dict[str, str], desired: t.Dict[str, str], expected: t.Dict[str, str]) -> None:
+    assert spelled_as_asked(actual, desired) == expected

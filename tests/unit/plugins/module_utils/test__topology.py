@@ -7,7 +7,8 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, topology_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
+from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, attached_summaries, converge, topology_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 
@@ -41,3 +42,70 @@ def test_invalid_topologies_name_the_item(networks: t.List[t.Dict[str, t.Any]], 
 def test_separate_families_never_overlap() -> None:
     topology = topology_from_params("shop", [net("a", "10.1.0.0/24"), net("b", "10.2.0.0/24", "fd00:2::/64")], [])
     assert len(topology.networks) == 2
+
+
+def shop(daemon: t.Any, networks: int = 3, containers: int = 2) -> t.Any:
+    """A topology of networks n0.. with every container c0.. on each, with one alias each; the containers exist."""
+    for index in range(containers):
+        daemon.add_container(f"c{index}")
+    nets = [net(f"n{i}", f"10.9.{i}.0/24") for i in range(networks)]
+    attachments = [{"container": f"c{j}", "network": f"n{i}", "aliases": [f"s{i}-{j}"]} for i in range(networks) for j in range(containers)]
+    return topology_from_params("shop", nets, attachments)
+
+
+def test_attached_summaries_finds_containers_by_network_name_or_id(daemon: t.Any) -> None:
+    first, second = daemon.add_network("n0", "10.9.0.0/24"), daemon.add_network("n1", "10.9.1.0/24")
+    daemon.attach(daemon.add_container("a"), first)
+    daemon.attach(daemon.add_container("b"), second)
+    daemon.containers[next(iter(daemon.containers))]["NetworkSettings"]["Networks"]["renamed"] = {"NetworkID": second["Id"]}
+    listing = containers_by_reference(daemon)
+    assert sorted(c["Name"] for c in attached_summaries(listing, first)) == ["/a"]
+    assert sorted(c["Name"] for c in attached_summaries(listing, second)) == ["/a", "/b"]
+
+
+def test_converging_inspects_each_container_once_after_connecting(daemon: t.Any) -> None:
+    topology = shop(daemon)
+    outcome = converge(daemon, topology, "present", False, False)
+    assert daemon.endpoints() == {(f"c{j}", f"n{i}") for i in range(3) for j in range(2)}
+    container_inspects = [c for c in daemon.calls if c.startswith("GET /containers/") and c.endswith("/json") and c != "GET /containers/json"]
+    # one per container in the plan, in the real run, and once more after all connects (not once per connect)
+    assert len(container_inspects) == 3 * 2
+    assert [c for c in daemon.calls if c.startswith("GET /networks/")] == [f"GET /networks/n{i}" for i in range(3)]
+    views = {(a.container, a.network): a.attachment for a in outcome.attachments}
+    assert views[("c1", "n2")] is not None and views[("c1", "n2")]["aliases"] == ["s2-1"]
+
+
+def test_converged_topology_sends_lists_and_one_inspect_per_container(daemon: t.Any) -> None:
+    topology = shop(daemon)
+    converge(daemon, topology, "present", False, False)
+    daemon.calls.clear()
+    outcome = converge(daemon, topology, "present", False, False)
+    assert not outcome.changed
+    assert sorted(daemon.calls) == sorted(["GET /networks", "GET /containers/json"] + [f"GET /containers/{c}/json" for c in sorted(daemon.containers)])
+
+
+def test_removing_a_topology_inspects_each_container_once_per_pass(daemon: t.Any) -> None:
+    topology = shop(daemon)
+    converge(daemon, topology, "present", False, False)
+    planned = converge(daemon, topology, "absent", False, True)
+    daemon.calls.clear()
+    outcome = converge(daemon, topology, "absent", False, False)
+    assert outcome.as_dict()["actions"] == planned.as_dict()["actions"]
+    assert not daemon.networks and not daemon.endpoints()
+    reads = [c for c in daemon.calls if c.startswith("GET")]
+    # plan and real run: the network list, the container list and one inspect per container each
+    assert len(reads) == 2 * (2 + 2)
+    assert sum(c.endswith("/disconnect") for c in daemon.calls) == 6 and sum(c.startswith("DELETE") for c in daemon.calls) == 3
+
+
+def test_removing_a_topology_disconnects_undeclared_containers_too(daemon: t.Any) -> None:
+    topology = shop(daemon, networks=1, containers=1)
+    converge(daemon, topology, "present", False, False)
+    daemon.attach(daemon.add_container("stray"), next(iter(daemon.networks.values())))
+    planned = converge(daemon, topology, "absent", False, True)
+    assert planned.as_dict()["actions"] == [
+        "disconnect container c0 from network n0", "disconnect container stray from network n0", "remove network n0",
+    ]
+    outcome = converge(daemon, topology, "absent", False, False)
+    assert outcome.as_dict()["actions"] == planned.as_dict()["actions"]
+    assert not daemon.networks and not daemon.endpoints()

@@ -1,0 +1,163 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Which engine answers at docker_host, and what it cannot do.
+
+Podman serves the Docker Engine API too, but some options are refused, silently
+dropped or never reported back by it; sending them would end in a raw daemon error
+or in a task that reports a change on every run. The table here names them, so a
+task fails before sending anything, naming the engine, the option and the fix.
+Everything is pure except require_*(), which take the client's /version as a callable.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+DOCKER = "docker"
+PODMAN = "podman"
+
+
+@dataclass(frozen=True)
+class Engine:
+    product: str
+    version: str
+    platform: str = ""
+
+    @property
+    def flavour(self) -> str:
+        return PODMAN if self.product == "Podman" else DOCKER
+
+    def describe(self) -> str:
+        return f"{self.product} {self.version}"
+
+
+def identify(version_info: t.Mapping[str, t.Any]) -> Engine:
+    """The engine behind a GET /version answer. Podman names itself in Components; Docker does not say 'Podman'."""
+    platform = str((version_info.get("Platform") or {}).get("Name") or "")
+    for component in version_info.get("Components") or []:
+        if str(component.get("Name")) == "Podman Engine":
+            return Engine("Podman", str(component.get("Version") or version_info.get("Version") or "unknown"), platform)
+    return Engine("Docker Engine", str(version_info.get("Version") or "unknown"), platform)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One option an engine cannot honour, as the task gives it."""
+
+    option: str
+    value: str
+    reason: str
+    fix: str
+
+    def message(self, engine: Engine, host: str) -> str:
+        return f"{self.value} is not supported by {engine.describe()} (the engine at {host}); {self.reason}. {self.fix}"
+
+
+# Podman 4.3.1 creates bridge and macvlan networks; ipvlan is refused, overlay needs a swarm.
+PODMAN_DRIVERS = ("bridge", "macvlan")
+# Driver options Podman stores and reports back (it reports the Docker MTU option as "mtu").
+PODMAN_DRIVER_OPTIONS = frozenset({"mtu", "com.docker.network.driver.mtu"})
+# The IPAM option Podman reports on every network; asking for it is harmless.
+PODMAN_IPAM_OPTIONS = {"driver": "host-local"}
+
+
+def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
+    gaps = []
+    if desired.scope in ("swarm", "global"):
+        gaps.append(Gap("scope", desired.scope, "Podman has no swarm mode and creates every network with scope local",
+                        "Leave scope out, or use a Docker engine in swarm mode"))
+    if desired.driver is not None and desired.driver not in PODMAN_DRIVERS:
+        reason = ("overlay networks need a swarm, which Podman does not have" if desired.driver == "overlay"
+                  else f"Podman creates only {' and '.join(PODMAN_DRIVERS)} networks")
+        gaps.append(Gap("driver", desired.driver, reason, f"Use driver: {' or '.join(PODMAN_DRIVERS)}, or a Docker engine"))
+    for key, value, reason in (
+        ("ingress", desired.ingress, "the ingress network belongs to swarm mode"),
+        ("attachable", desired.attachable, "attachable belongs to swarm mode; Podman drops it and always reports false"),
+        ("config_only", desired.config_only, "Podman has no config-only networks; it would create an ordinary network"),
+    ):
+        if value:
+            gaps.append(Gap(key, "true", reason, f"Leave {key} out, or use a Docker engine"))
+    if desired.config_from is not None:
+        gaps.append(Gap("config_from", desired.config_from, "Podman has no config-only networks to take a configuration from",
+                        "Give the network its own ipam_config and driver_options instead"))
+    if desired.ipam_driver not in (None, "default"):
+        gaps.append(Gap("ipam_driver", desired.ipam_driver, "Podman ignores IPAM drivers and uses its own",
+                        "Leave ipam_driver out (or default)"))
+    extra_ipam = sorted(k for k, v in (desired.ipam_options or {}).items() if PODMAN_IPAM_OPTIONS.get(k) != v)
+    if extra_ipam:
+        key = extra_ipam[0]
+        gaps.append(Gap(f"ipam_options.{key}", repr((desired.ipam_options or {})[key]), "Podman drops IPAM options", "Leave ipam_options out"))
+    for pool in desired.ipam_config or ():
+        prefix = f"ipam_config[{pool.subnet}]"
+        if pool.ip_range is not None:
+            gaps.append(Gap(f"{prefix}.ip_range", pool.ip_range, "Podman does not report an IP range back, so it can never be compared",
+                            "Leave ip_range out (containers get addresses from the whole subnet)"))
+        if pool.aux_addresses:
+            gaps.append(Gap(f"{prefix}.aux_addresses", repr(pool.aux_addresses), "Podman drops auxiliary addresses",
+                            "Leave aux_addresses out and keep those addresses out of static assignments"))
+    unknown = sorted(set(desired.driver_options or {}) - PODMAN_DRIVER_OPTIONS)
+    if unknown:
+        gaps.append(Gap(
+            f"driver_options.{unknown[0]}", repr((desired.driver_options or {})[unknown[0]]),
+            "Podman drops driver options other than the MTU, or applies them without reporting them back (parent, bridge name)",
+            f"Use only {', '.join(sorted(PODMAN_DRIVER_OPTIONS))}, or a Docker engine",
+        ))
+    return gaps
+
+
+def _podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
+    gaps = []
+    if endpoint.links:
+        gaps.append(Gap("links", repr(list(endpoint.links)), "Podman has no legacy links", "Use aliases instead: names resolve on user-defined networks"))
+    if endpoint.link_local_ips:
+        gaps.append(Gap("link_local_ips", repr(list(endpoint.link_local_ips)), "Podman drops link-local addresses", "Leave link_local_ips out"))
+    if endpoint.driver_opts:
+        gaps.append(Gap("driver_opts", repr(endpoint.driver_opts), "Podman drops endpoint driver options", "Leave driver_opts out"))
+    return gaps
+
+
+NETWORK_GAPS: t.Dict[str, t.Callable[[NetworkState], t.List[Gap]]] = {PODMAN: _podman_network_gaps}
+ENDPOINT_GAPS: t.Dict[str, t.Callable[[Endpoint], t.List[Gap]]] = {PODMAN: _podman_endpoint_gaps}
+
+
+def network_gaps(engine: Engine, desired: NetworkState) -> t.List[Gap]:
+    finder = NETWORK_GAPS.get(engine.flavour)
+    return finder(desired) if finder else []
+
+
+def endpoint_gaps(engine: Engine, endpoint: Endpoint) -> t.List[Gap]:
+    finder = ENDPOINT_GAPS.get(engine.flavour)
+    return finder(endpoint) if finder else []
+
+
+def engine_dependent_network(desired: NetworkState) -> bool:
+    """Whether some engine lacks an option the task gives: only then is the engine worth asking for."""
+    return any(finder(desired) for finder in NETWORK_GAPS.values())
+
+
+def engine_dependent_endpoint(endpoint: Endpoint) -> bool:
+    return any(finder(endpoint) for finder in ENDPOINT_GAPS.values())
+
+
+def _raise_first(gaps: t.Sequence[Gap], engine: Engine, host: str, prefix: str = "") -> None:
+    if gaps:
+        raise ValidationError(f"{prefix}{gaps[0].option}", gaps[0].message(engine, host))
+
+
+def require_network_support(desired: NetworkState, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
+    """Fail before sending anything when the engine cannot honour the network as given (asks /version only when it matters)."""
+    if engine_dependent_network(desired):
+        engine = identify(version_info())
+        _raise_first(network_gaps(engine, desired), engine, host)
+
+
+def require_endpoint_support(endpoint: Endpoint, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
+    if engine_dependent_endpoint(endpoint):
+        engine = identify(version_info())
+        _raise_first(endpoint_gaps(engine, endpoint), engine, host)

@@ -1,0 +1,49 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Which requests creating and removing a network send (fake daemon at the client seam)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import create_network, ensure_absent, ensure_present
+
+
+def test_create_reads_the_new_network_back_with_one_inspect(daemon: t.Any) -> None:
+    created = create_network(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]}))
+    assert daemon.calls == ["POST /networks/create", "GET /networks/web"]
+    assert created["Name"] == "web" and created["IPAM"]["Config"] == [{"Subnet": "10.1.0.0/24"}]
+
+
+def test_create_that_duplicated_a_name_keeps_the_oldest_network(daemon: t.Any) -> None:
+    # An older daemon let a simultaneous run create the same name first.
+    older = daemon.add_network("web", "10.1.0.0/24")
+    created = create_network(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]}))
+    assert created["Id"] == older["Id"]
+    assert [n["Name"] for n in daemon.networks.values()] == ["web"]
+    assert daemon.calls[:3] == ["POST /networks/create", "GET /networks/web", "GET /networks"]
+
+
+def test_ensure_present_create_sends_four_requests(daemon: t.Any) -> None:
+    result = ensure_present(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]}), "on_change", False)
+    assert result.changed and result.actions == ["create network web"]
+    # inspect (absent), network list (subnet overlaps), create, inspect of the new network
+    assert daemon.calls == ["GET /networks/web", "GET /networks", "POST /networks/create", "GET /networks/web"]
+
+
+def test_ensure_absent_with_a_listed_network_sends_only_the_delete(daemon: t.Any) -> None:
+    listed = daemon.get("/networks")[0] if daemon.add_network("web", "10.1.0.0/24") else None
+    daemon.calls.clear()
+    result = ensure_absent(daemon, "web", True, False, listed, [])
+    assert result.actions == ["remove network web"] and result.before["name"] == "web"
+    assert daemon.calls == [f"DELETE /networks/{listed['Id']}"]
+    assert not daemon.networks
+
+
+def test_ensure_absent_without_a_listing_finds_attached_containers(daemon: t.Any) -> None:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    daemon.attach(daemon.add_container("app"), network, ["api"])
+    result = ensure_absent(daemon, "web", True, True)
+    assert result.actions == ["disconnect container app from network web", "remove network web"]
