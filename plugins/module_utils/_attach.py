@@ -11,9 +11,8 @@ from dataclasses import dataclass, replace
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     Endpoint,
-    actual_endpoint,
     connect_body,
-    endpoint_settings,
+    endpoint_on,
 )
 
 
@@ -35,10 +34,9 @@ def container_name(container: t.Mapping[str, t.Any]) -> str:
 
 
 def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_id: str) -> t.Optional[Attachment]:
-    raw = endpoint_settings(container, network_name, network_id)
-    if raw is None:
+    endpoint = endpoint_on(container, network_name, network_id)
+    if endpoint is None:
         return None
-    endpoint = actual_endpoint(container, raw)
     # A reconnect must not pin the MAC address the daemon picked last time.
     return Attachment(
         container_id=str(container["Id"]),

@@ -22,6 +22,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     daemon_names,
     desired_endpoint,
     endpoint_differences,
+    endpoint_on,
     endpoint_settings,
     merged_endpoint,
     without_daemon_names,
@@ -220,8 +221,7 @@ def ensure_connected(
                 return connect_unseen_swarm_network(client, request, check_mode, container, result)
             raise ValidationError("network", f"no network named {request.network!r}; create it first (dockernet.core.network)")
     net_name, net_id = str(network["Name"]), str(network["Id"])
-    raw = endpoint_settings(container, net_name, net_id)
-    actual = actual_endpoint(container, raw) if raw is not None else None
+    actual = endpoint_on(container, net_name, net_id)
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
     if actual is not None:
         result.differences = endpoint_differences(request.endpoint, actual, request.purge_aliases)
@@ -294,10 +294,10 @@ def _connected_meanwhile(
     refreshed = inspect_container(client, str(container["Id"]))
     if refreshed is None:
         return None
-    raw = endpoint_settings(refreshed, str(network["Name"]), str(network["Id"]))
-    if raw is None:
+    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"]))
+    if now is None:
         return None
-    differences = endpoint_differences(request.endpoint, actual_endpoint(refreshed, raw), request.purge_aliases)
+    differences = endpoint_differences(request.endpoint, now, request.purge_aliases)
     if differences:
         raise DockerError(
             f"container {container_name(refreshed)!r} was connected to network {network['Name']!r} by someone else during the task, "
@@ -371,10 +371,10 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
         if not check_mode:
             disconnect(client, net_id, stale[0], force=True)
         return result
-    raw = endpoint_settings(container, net_name, net_id)
-    if raw is None:
+    actual = endpoint_on(container, net_name, net_id)
+    if actual is None:
         return result
-    result.before = actual_endpoint(container, raw).as_dict()
+    result.before = actual.as_dict()
     result.act(f"disconnect container {container_name(container)} from network {net_name}")
     if not check_mode:
         disconnect(client, net_id, str(container["Id"]), force=request.force)

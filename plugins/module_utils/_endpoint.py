@@ -181,6 +181,12 @@ def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]
     )
 
 
+def endpoint_on(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[Endpoint]:
+    """The normalised endpoint a container has on a network (found by name or ID); None when not attached."""
+    raw = endpoint_settings(container, network_name, network_id)
+    return actual_endpoint(container, raw) if raw is not None else None
+
+
 def comparable_address(actual: Endpoint, key: str, wanted: t.Optional[str]) -> t.Optional[str]:
     """The actual address to compare a wanted one with: while it is unknown, it is taken as wanted."""
     if actual.addresses_unknown and wanted is not None:

@@ -25,7 +25,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
     request_from_params,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import actual_endpoint, addresses_outside, endpoint_settings
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import addresses_outside, endpoint_on
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present, network_subnets
@@ -179,11 +179,8 @@ def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.An
 
 def _outside(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.List[str]:
     """Static addresses of the container's endpoint that the (recreated) network no longer holds."""
-    raw = endpoint_settings(container, str(network.get("Name")), str(network.get("Id")))
-    if raw is None:
-        return []
-    endpoint = actual_endpoint(container, raw)
-    return addresses_outside(endpoint, network_subnets(network))
+    endpoint = endpoint_on(container, str(network.get("Name")), str(network.get("Id")))
+    return addresses_outside(endpoint, network_subnets(network)) if endpoint is not None else []
 
 
 def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:

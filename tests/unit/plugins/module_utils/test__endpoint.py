@@ -17,6 +17,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     daemon_names,
     desired_endpoint,
     endpoint_differences,
+    endpoint_on,
     endpoint_settings,
     merged_endpoint,
     normalise_link,
@@ -179,6 +180,14 @@ def test_actual_endpoint_drops_daemon_names_from_aliases() -> None:
         gw_priority=5,
         mac_address="02:42:ac:11:00:02",
     )
+
+
+def test_endpoint_on_finds_the_endpoint_by_name_or_id_and_normalises_it() -> None:
+    raw = {"NetworkID": "f" * 64, "Aliases": ["web", "api"], "IPAMConfig": {"IPv4Address": "10.10.0.5"}}
+    container = {**CONTAINER, "NetworkSettings": {"Networks": {"front": raw}}}
+    assert endpoint_on(container, "front") == actual_endpoint(container, raw)
+    assert endpoint_on(container, "renamed", "f" * 64) == actual_endpoint(container, raw)
+    assert endpoint_on(container, "back", "e" * 64) is None
 
 
 def test_actual_endpoint_of_an_empty_report() -> None:
