@@ -41,7 +41,8 @@ options:
     aliases: [tls_verify]
   ca_path:
     description:
-      - CA certificate used to verify the daemon. Defaults to C(ca.pem) in E(DOCKER_CERT_PATH) when that is set.
+      - CA certificate used to verify the daemon. Defaults to C(ca.pem) in E(DOCKER_CERT_PATH) when that is set,
+        and otherwise to the system's CA certificates.
     type: path
     aliases: [ca_cert, tls_ca_cert, cacert_path]
   client_cert:
@@ -64,8 +65,8 @@ options:
       - For C(ssh://) addresses, use the system's C(ssh) client instead of paramiko.
     type: bool
 requirements:
-  - docker >= 7.0 (Docker SDK for Python, used for its transport)
-  - requests
+  - docker >= 7.0 (Docker SDK for Python) and requests, only for C(ssh://) addresses in O(docker_host).
+    Unix sockets and TCP (with or without TLS) need nothing beyond Python's standard library.
 notes:
   - Connection options can be set once for all modules with
     C(module_defaults) and the action group C(group/dockernet.core.docker).

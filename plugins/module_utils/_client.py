@@ -3,36 +3,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A plain Docker Engine API client.
 
-The Docker SDK for Python only provides the transport (unix socket, TCP with
-TLS, SSH). Request bodies are built by this collection and sent as raw JSON,
-because the SDK's helpers cannot express every field the Engine API takes.
-Everything here raises DockerError and knows nothing about Ansible.
+Request bodies are built by this collection and sent as raw JSON over _transport
+(the standard library's HTTP for unix sockets, TCP and TLS; the Docker SDK's only
+for ssh://). Everything here raises DockerError and knows nothing about Ansible.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
-import traceback
 import typing as t
+import urllib.parse
 
 from ansible_collections.dockernet.core.plugins.module_utils._options import (
     ConnectionSettings,
     api_at_least,
+    parse_api_version,
 )
-
-
-def docker_import_error() -> t.Optional[str]:
-    """The traceback of importing the Docker SDK, or None when it imports.
-
-    The SDK (and requests with it) is imported only when a task connects: a task that fails
-    validation, and the unit tests of the pure helpers, never pay for it.
-    """
-    try:
-        import docker  # noqa: F401  # pylint: disable=unused-import
-        import requests  # noqa: F401  # pylint: disable=unused-import
-    except ImportError:
-        return traceback.format_exc()
-    return None
+from ansible_collections.dockernet.core.plugins.module_utils._transport import Transport, open_transport
 
 
 class DockerError(Exception):
@@ -49,22 +37,15 @@ class DockerError(Exception):
         return self.status == 404
 
 
-def _hostname_adapter(tls_hostname: str) -> t.Any:
-    """A requests adapter that verifies the daemon's certificate against tls_hostname instead of the URL's host."""
-    from requests.adapters import HTTPAdapter
-
-    class HostnameAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
-            kwargs["assert_hostname"] = tls_hostname
-            kwargs["server_hostname"] = tls_hostname
-            super().init_poolmanager(*args, **kwargs)
-
-    return HostnameAdapter()
+# Errors where the peer hung up: over TLS that is how a daemon refuses a client certificate.
+_CLOSED = ("ConnectionResetError", "BrokenPipeError", "RemoteDisconnected", "BadStatusLine", "IncompleteRead", "Connection aborted")
 
 
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
     host = settings.docker_host
-    text = str(error)
+    shown = str(error) or type(error).__name__
+    # the exception's type is part of what is matched: http.client's say what happened only by their name
+    text = f"{type(error).__name__}: {shown}"
     if host.startswith("unix://"):
         path = host[len("unix://"):]
         if "No such file" in text or "FileNotFoundError" in text:
@@ -84,11 +65,6 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
             )
     if "HTTP request to an HTTPS server" in text:
         return _needs_tls(host)
-    if "server API version" in text and ("Client Error" in text or "Server Error" in text):
-        return (
-            f"The server at {host} is not a Docker daemon: it does not answer GET /version ({_short(text)}); "
-            "point docker_host (or DOCKER_HOST) at the daemon."
-        )
     if "Connection refused" in text:
         return (
             f"Cannot reach the Docker daemon at {host} (Connection refused: nothing listens there); "
@@ -96,21 +72,22 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
         )
     if "timed out" in text.lower():
         return (
-            f"The Docker daemon at {host} did not answer within {settings.timeout} seconds ({_short(text)}); "
+            f"The Docker daemon at {host} did not answer within {settings.timeout} seconds ({_short(shown)}); "
             "check that dockerd there is healthy, or raise timeout."
         )
-    if "SSL" in text or "certificate" in text.lower() or "TLS" in text:
+    closed = any(name in text for name in _CLOSED)
+    if "SSL" in text or "certificate" in text.lower() or "TLS" in text or (closed and settings.uses_tls):
         return (
-            f"TLS connection to the Docker daemon at {host} failed ({_short(text)}); "
+            f"TLS connection to the Docker daemon at {host} failed ({_short(shown)}); "
             "check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."
         )
-    if "Connection aborted" in text or "RemoteDisconnected" in text or "BadStatusLine" in text:
+    if closed:
         return (
-            f"The Docker daemon at {host} closed the connection ({_short(text)}); "
+            f"The Docker daemon at {host} closed the connection ({_short(shown)}); "
             "if the daemon requires TLS, set tls: true or validate_certs: true with its certificates."
         )
     return (
-        f"Cannot reach the Docker daemon at {host} ({_short(text)}); "
+        f"Cannot reach the Docker daemon at {host} ({_short(shown)}); "
         "check that dockerd runs there and that docker_host (or DOCKER_HOST) is right."
     )
 
@@ -128,60 +105,36 @@ def _short(text: str) -> str:
 
 
 class DockerClient:
-    """A thin JSON client on top of the SDK's transport, with API-version gating."""
+    """A thin JSON client on top of the transport, with API-version gating."""
 
     def __init__(self, settings: ConnectionSettings) -> None:
-        try:
-            import docker
-            import requests
-            from docker.errors import DockerException, TLSParameterError
-        except ImportError:
-            raise DockerError("the Python package 'docker' (Docker SDK for Python) is not installed") from None
-        self._request_errors: t.Tuple[t.Type[BaseException], ...] = (requests.exceptions.RequestException,)
         self.settings = settings
         self.request_count = 0
-        tls_config: t.Any = False
-        if settings.uses_tls:
-            client_pair = None
-            if settings.client_cert or settings.client_key:
-                if not (settings.client_cert and settings.client_key):
-                    raise DockerError("client_cert and client_key must be given together for TLS client authentication")
-                client_pair = (settings.client_cert, settings.client_key)
-            try:
-                tls_config = docker.tls.TLSConfig(
-                    client_cert=client_pair,
-                    ca_cert=settings.ca_path if settings.validate_certs else None,
-                    verify=settings.validate_certs,
-                )
-            except TLSParameterError as exc:
-                raise DockerError(f"TLS settings are not usable: {exc}. Check ca_path, client_cert and client_key.") from None
-        # With tls_hostname, the version must be asked for only once the hostname adapter is mounted:
-        # the SDK's own adapter checks the certificate against the URL's host instead.
-        by_hostname = bool(settings.tls_hostname and settings.validate_certs)
-        ask_version_later = by_hostname and settings.api_version.lower() == "auto"
         try:
-            self._api = docker.APIClient(
-                base_url=settings.docker_host,
-                version=docker.constants.DEFAULT_DOCKER_API_VERSION if ask_version_later else settings.api_version,
-                timeout=settings.timeout,
-                tls=tls_config,
-                use_ssh_client=settings.use_ssh_client,
+            self._transport: Transport = open_transport(settings)
+        except (OSError, http.client.HTTPException) as exc:  # the SDK's ssh set-up
+            raise DockerError(_unreachable_message(settings, exc)) from None
+        if settings.api_version.lower() == "auto":
+            self._api_version = self._server_api_version()
+        else:
+            parse_api_version(settings.api_version)
+            self._api_version = settings.api_version
+
+    def _server_api_version(self) -> str:
+        # GET /version is the one unversioned request: it tells which version to speak.
+        found = self._request("get", "/version", None, None, versioned=False)
+        version = found.get("ApiVersion") if isinstance(found, dict) else None
+        if not isinstance(version, str) or not version:
+            raise DockerError(
+                f"the server at {self.settings.docker_host} is not a Docker daemon: its GET /version has no ApiVersion "
+                f"({_short(str(found))}). Point docker_host (or DOCKER_HOST) at the daemon"
             )
-            if by_hostname:
-                self._api.mount("https://", _hostname_adapter(str(settings.tls_hostname)))
-            if ask_version_later:
-                self._api._version = self._api._retrieve_server_version()
-            # APIClient(version="auto") asks the daemon once; count it like any other request.
-            if settings.api_version.lower() == "auto":
-                self.request_count += 1
-        except DockerException as exc:
-            raise DockerError(_unreachable_message(settings, exc)) from None
-        except requests.exceptions.RequestException as exc:
-            raise DockerError(_unreachable_message(settings, exc)) from None
+        self._version_info = found
+        return version
 
     @property
     def api_version(self) -> str:
-        return str(self._api.api_version)
+        return self._api_version
 
     _version_info: t.Optional[t.Dict[str, t.Any]] = None
 
@@ -199,54 +152,41 @@ class DockerClient:
                 f"{self.settings.docker_host} speaks API {self.api_version}. Upgrade the engine, or leave {option} out."
             )
 
-    def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any, raw: bool = False) -> t.Any:
-        url = self._api._url("{0}", path)
-        kwargs: t.Dict[str, t.Any] = {}
-        if params:
-            kwargs["params"] = dict(params)
+    def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any,
+                 raw: bool = False, versioned: bool = True) -> t.Any:
+        target = request_target(self._api_version if versioned else None, path, params)
+        data = None
+        headers: t.Dict[str, str] = {}
         if body is not None:
-            kwargs["data"] = json.dumps(body)
-            kwargs["headers"] = {"Content-Type": "application/json"}
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
         self.request_count += 1
         try:
-            response = getattr(self._api, "_" + method)(url, **kwargs)
-        except self._request_errors as exc:
+            reply = self._transport.request(method.upper(), target, data, headers)
+        except (OSError, http.client.HTTPException) as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
-        if response.status_code >= 400:
-            if "HTTP request to an HTTPS server" in response.text:
+        if reply.status >= 400:
+            if "HTTP request to an HTTPS server" in reply.text:
                 raise DockerError(_needs_tls(self.settings.docker_host))
-            if not self._is_daemon_error(response):
+            detail = _parsed(reply.body)
+            if not (isinstance(detail, dict) and "message" in detail):
                 # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404
                 # page) must not pass for "not found", which would let a task succeed without a daemon.
                 raise DockerError(
                     f"the server at {self.settings.docker_host} is not a Docker daemon: it answered {method.upper()} {path} "
-                    f"with HTTP {response.status_code} ({_short(response.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
+                    f"with HTTP {reply.status} ({_short(reply.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
                 )
-            raise DockerError(self._daemon_message(method, path, response), status=response.status_code)
+            message = detail.get("message") or reply.text
+            raise DockerError(
+                f"the Docker daemon refused {method.upper()} {path} (HTTP {reply.status}): {_short(str(message))}",
+                status=reply.status,
+            )
         if raw:
-            return response.content
-        if response.status_code == 204 or not response.content:
+            return reply.body
+        if reply.status == 204 or not reply.body:
             return None
-        try:
-            return response.json()
-        except ValueError:
-            return response.text
-
-    @staticmethod
-    def _is_daemon_error(response: t.Any) -> bool:
-        try:
-            body = response.json()
-        except ValueError:
-            return False
-        return isinstance(body, dict) and "message" in body
-
-    @staticmethod
-    def _daemon_message(method: str, path: str, response: t.Any) -> str:
-        try:
-            detail = response.json().get("message") or response.text
-        except ValueError:
-            detail = response.text
-        return f"the Docker daemon refused {method.upper()} {path} (HTTP {response.status_code}): {_short(str(detail))}"
+        parsed = _parsed(reply.body)
+        return reply.text if parsed is _NOT_JSON else parsed
 
     def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("get", path, params, None)
@@ -262,7 +202,27 @@ class DockerClient:
         return self._request("delete", path, params, None)
 
     def close(self) -> None:
-        self._api.close()
+        self._transport.close()
+
+
+_NOT_JSON = object()
+
+
+def _parsed(body: bytes) -> t.Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return _NOT_JSON
+
+
+def request_target(api_version: t.Optional[str], path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> str:
+    """The request line's target: /vVERSION/path?query, with names in the path quoted."""
+    target = urllib.parse.quote(path, safe="/:@")
+    if api_version is not None:
+        target = f"/v{api_version}{target}"
+    if params:
+        target += "?" + urllib.parse.urlencode({key: str(value) for key, value in params.items()})
+    return target
 
 
 def encode_filters(filters: t.Mapping[str, t.Iterable[str]]) -> str:

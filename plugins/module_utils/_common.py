@@ -12,16 +12,13 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.dockernet.core.plugins.module_utils._client import (
-    DockerClient,
-    DockerError,
-    docker_import_error,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._options import (
     CONNECTION_ARGUMENT_SPEC,
     OptionError,
     resolve_connection,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._transport import sdk_import_error
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 T = t.TypeVar("T")
@@ -35,11 +32,11 @@ def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
 
 
 def connect(module: AnsibleModule) -> DockerClient:
-    import_error = docker_import_error()
-    if import_error is not None:
-        module.fail_json(msg=missing_required_lib("docker"), exception=import_error)
     try:
         settings = resolve_connection(module.params, os.environ)
+        import_error = sdk_import_error(settings)
+        if import_error is not None:
+            module.fail_json(msg=missing_required_lib("docker", reason="for an ssh:// docker_host"), exception=import_error)
         return DockerClient(settings)
     except (OptionError, DockerError) as exc:
         module.fail_json(msg=str(exc))

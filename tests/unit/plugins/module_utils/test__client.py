@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import typing as t
 
@@ -70,6 +71,21 @@ TCP = "tcp://192.0.2.10:2376"
             id="aborted",
         ),
         pytest.param(
+            UNIX, http.client.RemoteDisconnected("Remote end closed connection without response"),
+            ["closed the connection", "Remote end closed connection", "tls: true"],
+            id="remote-disconnected-by-type",
+        ),
+        pytest.param(
+            UNIX, http.client.BadStatusLine("garbage"),
+            ["closed the connection", "garbage"],
+            id="not-http",
+        ),
+        pytest.param(
+            TCP, TimeoutError("timed out"),
+            ["did not answer within 60 seconds", "raise timeout"],
+            id="timeout",
+        ),
+        pytest.param(
             TCP, ConnectionRefusedError(111, "Connection refused"),
             ["Cannot reach the Docker daemon at tcp://192.0.2.10:2376 (", "Connection refused", "DOCKER_HOST"],
             id="tcp-refused-is-generic",
@@ -98,6 +114,22 @@ def test_unreachable_message(host: str, error: BaseException, expected_fragments
 )
 def test_short(text: str, expected: str) -> None:
     assert _short(text) == expected
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(ConnectionResetError(104, "Connection reset by peer"), id="reset"),
+        pytest.param(http.client.RemoteDisconnected("Remote end closed connection without response"), id="remote-disconnected"),
+        pytest.param(BrokenPipeError(32, "Broken pipe"), id="broken-pipe"),
+    ],
+)
+def test_hang_up_over_tls_points_at_the_certificates(error: BaseException) -> None:
+    # a daemon that refuses the client certificate hangs up after the handshake
+    settings = resolve_connection({"docker_host": TCP, "validate_certs": True}, {})
+    message = _unreachable_message(settings, error)
+    assert message.startswith("TLS connection to the Docker daemon at tcp://192.0.2.10:2376 failed")
+    assert "client_cert" in message
 
 
 def test_unreachable_message_shortens_long_errors() -> None:

@@ -1,0 +1,271 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""HTTP to the Docker daemon: unix sockets, TCP and TLS with the standard library, SSH through the SDK.
+
+Every task is a fresh Python process, and importing requests (about 110 ms here) and the Docker SDK
+on top of it (about 30 ms more) cost more than everything else a no-change task does. The daemon
+only needs plain HTTP/1.1 on a socket, which http.client speaks. SSH tunnels are the one transport
+left to the SDK (paramiko or the system's ssh), imported only for ssh:// addresses.
+
+Nothing here knows about Ansible or about the Engine API's JSON: it moves bytes and raises OSError
+(or http.client.HTTPException) for anything that goes wrong on the way.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import select
+import socket
+import ssl
+import typing as t
+import urllib.parse
+from dataclasses import dataclass
+
+from ansible_collections.dockernet.core.plugins.module_utils._options import ConnectionSettings, OptionError
+
+USER_AGENT = "dockernet.core"
+DEFAULT_PLAIN_PORT = 2375
+DEFAULT_TLS_PORT = 2376
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where the daemon listens, parsed from docker_host."""
+
+    scheme: str  # unix, http, https or ssh
+    host: str = ""
+    port: int = 0
+    path: str = ""  # the socket's path for unix
+
+
+def parse_docker_host(docker_host: str, uses_tls: bool) -> Address:
+    """unix:///path, tcp://HOST[:PORT] (http:// and https:// too) or ssh://[USER@]HOST[:PORT]."""
+    scheme, _sep, rest = docker_host.partition("://")
+    scheme = scheme.lower()
+    if scheme == "unix":
+        if not rest or rest == "/":
+            raise OptionError(f"docker_host={docker_host!r} names no socket; write it as unix:///path/to/docker.sock")
+        return Address("unix", path=rest)
+    if scheme == "ssh":
+        return Address("ssh", host=rest)
+    if scheme == "npipe":
+        raise OptionError(f"docker_host={docker_host!r}: Windows named pipes are not supported; use tcp:// or ssh://")
+    if scheme not in ("tcp", "http", "https"):
+        raise OptionError(
+            f"docker_host={docker_host!r} has the scheme {scheme!r}; use unix:///path/to/docker.sock, "
+            "tcp://HOST:PORT or ssh://USER@HOST"
+        )
+    if scheme == "https" and not uses_tls:
+        raise OptionError(
+            f"docker_host={docker_host!r} asks for HTTPS; set validate_certs: true (with ca_path) or tls: true, "
+            "or write tcp://HOST:PORT"
+        )
+    parsed = urllib.parse.urlsplit(f"tcp://{rest}")
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment:
+        raise OptionError(f"docker_host={docker_host!r} has a path; write it as tcp://HOST:PORT")
+    try:
+        port = parsed.port
+    except ValueError:
+        raise OptionError(f"docker_host={docker_host!r} has no valid port; write it as tcp://HOST:PORT") from None
+    if not parsed.hostname:
+        raise OptionError(f"docker_host={docker_host!r} names no host; write it as tcp://HOST:PORT")
+    if port is None:
+        port = DEFAULT_TLS_PORT if uses_tls else DEFAULT_PLAIN_PORT
+    return Address("https" if uses_tls else "http", host=parsed.hostname, port=port)
+
+
+def _readable_file(option: str, path: str) -> None:
+    if not os.path.isfile(path):
+        raise OptionError(f"{option}={path!r}: no such file; give the path of a PEM file (or set DOCKER_CERT_PATH)")
+    if not os.access(path, os.R_OK):
+        raise OptionError(f"{option}={path!r}: not readable by this user; run the task with become: true or fix its mode")
+
+
+def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
+    """The TLS settings of the Docker CLI: verify against ca_path (or the system's CAs) when validate_certs is on."""
+    if bool(settings.client_cert) != bool(settings.client_key):
+        raise OptionError("client_cert and client_key must be given together for TLS client authentication")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if settings.validate_certs:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.check_hostname = True
+        if settings.ca_path:
+            _readable_file("ca_path", settings.ca_path)
+            try:
+                context.load_verify_locations(cafile=settings.ca_path)
+            except ssl.SSLError as exc:
+                raise OptionError(f"ca_path={settings.ca_path!r} holds no usable CA certificate ({exc}); give a PEM file") from None
+        else:
+            context.load_default_certs()
+    else:
+        # tls: true without validate_certs: encrypted, but the daemon is not verified (the CLI's --tls)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if settings.client_cert and settings.client_key:
+        _readable_file("client_cert", settings.client_cert)
+        _readable_file("client_key", settings.client_key)
+        try:
+            context.load_cert_chain(settings.client_cert, settings.client_key)
+        except ssl.SSLError as exc:
+            raise OptionError(
+                f"client_cert={settings.client_cert!r} and client_key={settings.client_key!r} are not a usable pair ({exc}); "
+                "give the PEM certificate and its unencrypted key"
+            ) from None
+    return context
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self._socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(self._socket_path)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class _TLSConnection(http.client.HTTPConnection):
+    """HTTPS whose certificate is checked against server_hostname, which may differ from the address (tls_hostname)."""
+
+    def __init__(self, host: str, port: int, timeout: float, context: ssl.SSLContext, server_hostname: str) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._context = context
+        self._server_hostname = server_hostname
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self._server_hostname)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class HttpTransport:
+    """One kept-alive HTTP/1.1 connection to the daemon, opened on the first request."""
+
+    def __init__(self, settings: ConnectionSettings, address: Address) -> None:
+        timeout = float(settings.timeout)
+        self._conn: http.client.HTTPConnection
+        if address.scheme == "unix":
+            self._conn = _UnixConnection(address.path, timeout)
+        elif address.scheme == "https":
+            server_hostname = settings.tls_hostname or address.host
+            self._conn = _TLSConnection(address.host, address.port, timeout, tls_context(settings), server_hostname)
+        else:
+            self._conn = http.client.HTTPConnection(address.host, address.port, timeout=timeout)
+
+    def _drop_if_closed(self) -> bool:
+        """Close a kept-alive connection the daemon has closed meanwhile; True when one is still open."""
+        sock = self._conn.sock
+        if sock is None:
+            return False
+        try:
+            readable, _w, _x = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            readable = [sock]
+        if readable:  # an idle HTTP connection only becomes readable when the peer closed it
+            self._conn.close()
+            return False
+        return True
+
+    def request(self, method: str, target: str, body: t.Optional[bytes] = None,
+                headers: t.Optional[t.Mapping[str, str]] = None) -> Reply:
+        all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        reused = self._drop_if_closed()
+        try:
+            return self._exchange(method, target, body, all_headers)
+        except (ConnectionError, http.client.BadStatusLine):
+            self._conn.close()
+            # A reads-only request on a connection the daemon dropped between our check and the send is
+            # safe to send once more; a POST or DELETE may have been carried out, so it is not.
+            if not (reused and method == "GET"):
+                raise
+        return self._exchange(method, target, body, all_headers)
+
+    def _exchange(self, method: str, target: str, body: t.Optional[bytes], headers: t.Mapping[str, str]) -> Reply:
+        self._conn.request(method, target, body=body, headers=dict(headers))
+        response = self._conn.getresponse()
+        # exec streams end when the daemon closes the connection: read() returns at EOF
+        data = response.read()
+        if response.will_close:
+            self._conn.close()
+        return Reply(response.status, data)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class TransportError(OSError):
+    """A failure reported by the SDK's transport, as text (requests' exceptions are not OSErrors)."""
+
+
+class SdkTransport:
+    """ssh:// through the Docker SDK, which runs paramiko or the system's ssh client."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        import docker  # pylint: disable=import-outside-toplevel
+        import requests  # pylint: disable=import-outside-toplevel
+        from docker.errors import DockerException  # pylint: disable=import-outside-toplevel
+
+        self._errors: t.Tuple[t.Type[BaseException], ...] = (requests.exceptions.RequestException, DockerException)
+        self._timeout = settings.timeout
+        try:
+            # A pinned version keeps the SDK from asking the daemon: DockerClient negotiates itself.
+            self._api = docker.APIClient(
+                base_url=settings.docker_host, version=docker.constants.DEFAULT_DOCKER_API_VERSION,
+                timeout=settings.timeout, use_ssh_client=settings.use_ssh_client,
+            )
+        except self._errors as exc:
+            raise TransportError(str(exc)) from None
+
+    def request(self, method: str, target: str, body: t.Optional[bytes] = None,
+                headers: t.Optional[t.Mapping[str, str]] = None) -> Reply:
+        try:
+            response = self._api.request(method, self._api.base_url + target, data=body, timeout=self._timeout,
+                                         headers={"User-Agent": USER_AGENT, **(headers or {})})
+        except self._errors as exc:
+            raise TransportError(str(exc)) from None
+        return Reply(response.status_code, response.content)
+
+    def close(self) -> None:
+        self._api.close()
+
+
+Transport = t.Union[HttpTransport, SdkTransport]
+
+
+def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
+    """Why the SDK that ssh:// needs cannot be imported (None when it can, or when it is not needed)."""
+    if not settings.docker_host.lower().startswith("ssh://"):
+        return None
+    try:
+        import docker  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
+        import requests  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
+    except ImportError:
+        import traceback  # pylint: disable=import-outside-toplevel
+
+        return traceback.format_exc()
+    return None
+
+
+def open_transport(settings: ConnectionSettings) -> Transport:
+    address = parse_docker_host(settings.docker_host, settings.uses_tls)
+    if address.scheme == "ssh":
+        return SdkTransport(settings)
+    return HttpTransport(settings, address)
