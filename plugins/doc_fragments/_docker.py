@@ -65,7 +65,7 @@ options:
       - For C(ssh://) addresses, use the system's C(ssh) client instead of paramiko.
     type: bool
 requirements:
-  - docker >= 7.0 (Docker SDK for Python) and requests, only for C(ssh://) addresses in O(docker_host).
+  - docker >= 7.0 (Docker SDK for Python), requests and paramiko, only for C(ssh://) addresses in O(docker_host).
     Unix sockets and TCP (with or without TLS) need nothing beyond Python's standard library.
 notes:
   - Connection options can be set once for all modules with

@@ -63,6 +63,10 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
                 f"Cannot reach the Docker daemon at {host}: nothing listens on {path}; "
                 "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
             )
+    if host.lower().startswith("ssh://"):
+        message = _ssh_message(host, text, shown)
+        if message:
+            return message
     if "HTTP request to an HTTPS server" in text:
         return _needs_tls(host)
     if "Connection refused" in text:
@@ -90,6 +94,38 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
         f"Cannot reach the Docker daemon at {host} ({_short(shown)}); "
         "check that dockerd runs there and that docker_host (or DOCKER_HOST) is right."
     )
+
+
+def _ssh_command(host: str) -> str:
+    """The ssh command line that reaches the same daemon as docker_host, to try by hand."""
+    try:
+        parts = urllib.parse.urlsplit(host)
+        port = parts.port
+    except ValueError:
+        return f"ssh {host[len('ssh://'):]}"
+    login = f"{parts.username}@{parts.hostname}" if parts.username else str(parts.hostname)
+    return f"ssh -p {port} {login}" if port else f"ssh {login}"
+
+
+def _ssh_message(host: str, text: str, shown: str) -> t.Optional[str]:
+    """What went wrong on an ssh:// connection, in ssh's terms (None: the generic messages fit)."""
+    if "known_hosts" in text or "BadHostKeyException" in text:
+        return (
+            f"The SSH host key of the Docker host {host} is not known or has changed ({_short(shown)}); add the right key "
+            "to ~/.ssh/known_hosts of the user that runs the task (for example from ssh-keyscan), then retry."
+        )
+    if "AuthenticationException" in text or "Authentication failed" in text or "Permission denied (publickey" in text:
+        return (
+            f"SSH login to the Docker host {host} was refused ({_short(shown)}); authorize the key of the user that runs "
+            "the task (~/.ssh/id_* or the IdentityFile in ~/.ssh/config) for that login on the daemon's host."
+        )
+    if any(name in text for name in _CLOSED):
+        return (
+            f"The SSH connection to {host} ended before the Docker daemon answered ({_short(shown)}); run "
+            f"'{_ssh_command(host)} docker system dial-stdio' as the user that runs the task to see why "
+            "(no ssh server there, a refused key, or no docker command on that host)."
+        )
+    return None
 
 
 def _needs_tls(host: str) -> str:

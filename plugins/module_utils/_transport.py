@@ -216,14 +216,19 @@ class TransportError(OSError):
 
 
 class SdkTransport:
-    """ssh:// through the Docker SDK, which runs paramiko or the system's ssh client."""
+    """ssh:// through the Docker SDK, which runs paramiko or the system's ssh client.
+
+    The SDK imports paramiko for ssh:// either way, so paramiko is required with use_ssh_client too.
+    """
 
     def __init__(self, settings: ConnectionSettings) -> None:
         import docker  # pylint: disable=import-outside-toplevel
         import requests  # pylint: disable=import-outside-toplevel
         from docker.errors import DockerException  # pylint: disable=import-outside-toplevel
+        from paramiko.ssh_exception import SSHException  # pylint: disable=import-outside-toplevel
 
-        self._errors: t.Tuple[t.Type[BaseException], ...] = (requests.exceptions.RequestException, DockerException)
+        # paramiko's errors (unknown host key, refused key) are neither OSErrors nor requests'
+        self._errors: t.Tuple[t.Type[BaseException], ...] = (requests.exceptions.RequestException, DockerException, SSHException)
         self._timeout = settings.timeout
         try:
             # A pinned version keeps the SDK from asking the daemon: DockerClient negotiates itself.
@@ -232,7 +237,7 @@ class SdkTransport:
                 timeout=settings.timeout, use_ssh_client=settings.use_ssh_client,
             )
         except self._errors as exc:
-            raise TransportError(str(exc)) from None
+            raise TransportError(f"{type(exc).__name__}: {exc}") from None
 
     def request(self, method: str, target: str, body: t.Optional[bytes] = None,
                 headers: t.Optional[t.Mapping[str, str]] = None) -> Reply:
@@ -240,7 +245,7 @@ class SdkTransport:
             response = self._api.request(method, self._api.base_url + target, data=body, timeout=self._timeout,
                                          headers={"User-Agent": USER_AGENT, **(headers or {})})
         except self._errors as exc:
-            raise TransportError(str(exc)) from None
+            raise TransportError(f"{type(exc).__name__}: {exc}") from None
         return Reply(response.status_code, response.content)
 
     def close(self) -> None:
@@ -256,6 +261,7 @@ def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
         return None
     try:
         import docker  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
+        import paramiko  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
         import requests  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
     except ImportError:
         import traceback  # pylint: disable=import-outside-toplevel

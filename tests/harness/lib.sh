@@ -132,6 +132,33 @@ dn_ensure_busybox() {
     [[ -x /bin/busybox ]] || dn_die "/bin/busybox missing after installing busybox-static"
 }
 
+# dn_ensure_sshd: the ssh integration target runs a private sshd (its own config, keys, port and
+# pid file). Installs openssh-server when /usr/sbin/sshd is missing, without starting or enabling
+# the system's ssh service: a policy-rc.d of our own (when there is none) refuses every start
+# during the install. Not root: nothing to do, ansible-test skips the needs/root target.
+dn_ensure_sshd() {
+    [[ -x /usr/sbin/sshd ]] && return 0
+    dn_is_root || return 0
+    local policy=/usr/sbin/policy-rc.d own_policy=0 rc=0
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\n# dockernet.core tests/run: start no service while installing\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        own_policy=1
+    fi
+    # in a subshell, so that a failed install still removes the policy file
+    (dn_apt_install openssh-server) || rc=$?
+    if [[ "$own_policy" == 1 ]]; then
+        rm -f "$policy"
+    fi
+    [[ "$rc" == 0 ]] || dn_die "installing openssh-server failed"
+    DN_APT_UPDATED=1
+    if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+        # the package enables ssh.service for the next boot; this harness wants it neither now nor then
+        systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+    fi
+    [[ -x /usr/sbin/sshd ]] || dn_die "/usr/sbin/sshd still missing after installing openssh-server"
+}
+
 # dn_ensure_shellcheck: ansible-test sanity skips its shell script lint test
 # with only a warning when the shellcheck program is missing. Best effort.
 dn_ensure_shellcheck() {

@@ -132,6 +132,41 @@ def test_hang_up_over_tls_points_at_the_certificates(error: BaseException) -> No
     assert "client_cert" in message
 
 
+SSH = "ssh://admin@192.0.2.10:2222"
+
+
+@pytest.mark.parametrize(
+    "error, fragments",
+    [
+        pytest.param(
+            OSError("SSHException: Server '[192.0.2.10]:2222' not found in known_hosts"),
+            [f"SSH host key of the Docker host {SSH} is not known", "~/.ssh/known_hosts", "ssh-keyscan"],
+            id="unknown-host-key",
+        ),
+        pytest.param(
+            OSError("AuthenticationException: Authentication failed."),
+            [f"SSH login to the Docker host {SSH} was refused", "Authentication failed", "IdentityFile"],
+            id="key-refused",
+        ),
+        pytest.param(
+            ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+            [f"The SSH connection to {SSH} ended", "'ssh -p 2222 admin@192.0.2.10 docker system dial-stdio'"],
+            id="ssh-client-ended",
+        ),
+    ],
+)
+def test_ssh_failures_speak_ssh(error: BaseException, fragments: t.List[str]) -> None:
+    message = _unreachable_message(resolve_connection({"docker_host": SSH}, {}), error)
+    for fragment in fragments:
+        assert fragment in message
+    assert "TLS" not in message
+
+
+def test_ssh_command_without_port_or_user() -> None:
+    message = _unreachable_message(resolve_connection({"docker_host": "ssh://daemon.example"}, {}), BrokenPipeError(32, "Broken pipe"))
+    assert "'ssh daemon.example docker system dial-stdio'" in message
+
+
 def test_unreachable_message_shortens_long_errors() -> None:
     message = _unreachable_message(resolve_connection({"docker_host": TCP}, {}), OSError("boom " * 200))
     assert "..." in message
