@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -31,13 +32,26 @@ sys.path.insert(0, HERE)
 import floor  # noqa: E402  (next to this file)
 from proxy import CountingProxy  # noqa: E402
 
-PER_TASK_BASE = 200  # 10.200.0.0/16: per-task loops and their floor
+# Every name starts with bench- (cleanup() removes them all); every range is a /16 of its own.
+PER_TASK = {  # impl -> (name prefix, 10.B.0.0/16, module): the two collections loop over disjoint networks
+    "dn-network": ("bench-dn", 200, "dockernet.core.network"),
+    "cd-network": ("bench-cd", 201, "community.docker.docker_network"),
+}
+IMPORT_BASE = 202  # 10.202.0.0/16: the converged networks of the import profile (bench-imp-N)
 TOPOLOGY_BASE = 220  # 10.220.0.0/16: topology and its floor
 LOAD_BASE = 240  # 10.240.0.0/15: the load run (the load integration test uses 10.230.0.0/15)
 TOPOLOGY_NAME = "bench-topo"
 POOL_SIZE = 20
+BLOCK = 10  # loop items per task when the per-task loops of the two collections alternate
 PHASES = ("create", "no-change", "remove")
 LOAD = "load"  # the size key of the load rows
+DEFAULT_LOAD, QUICK_LOAD = "300,600,50", "20,40,10"
+MODULE_PATHS = {
+    "dockernet.core.network": "ansible_collections.dockernet.core.plugins.modules.network",
+    "dockernet.core.topology": "ansible_collections.dockernet.core.plugins.modules.topology",
+    "community.docker.docker_network": "ansible_collections.community.docker.plugins.modules.docker_network",
+}
+DOCKER_STACK = ("docker", "requests", "urllib3")
 
 # implementation keys -> label in the table
 LABELS = {
@@ -53,7 +67,6 @@ LABELS = {
     "dn-topology-direct": "dockernet.core.topology, module process only",
     "load-topology": "load: dockernet.core.topology, 1 task",
 }
-LOOPS = ("dn-network", "cd-network", "ping-loop")
 
 
 def log(message: str) -> None:
@@ -65,13 +78,21 @@ def subnet(base: int, index: int) -> str:
     return f"10.{base + index // 256}.{index % 256}.0/24"
 
 
+def network_args(net: t.Mapping[str, str]) -> t.Dict[str, t.Any]:
+    return {"name": net["name"], "ipam_config": [{"subnet": net["subnet"]}]}
+
+
 class Workload:
-    """The networks, containers and attachments of one size N (2N attachments, network k gets containers 2k and 2k+1)."""
+    """The networks, containers and attachments of one size N (2N attachments, network k gets containers 2k and 2k+1).
+
+    Each collection's per-task loop has N networks of its own (PER_TASK); the networks-only floor uses
+    dockernet.core's names, at a time when the loops' networks do not exist."""
 
     def __init__(self, size: int, pool: int, topo_prefix: str = "bench-topo", topo_base: int = TOPOLOGY_BASE,
                  attachments: t.Optional[int] = None) -> None:
         self.size = size
-        self.networks = [{"name": f"bench-net-{i:03d}", "subnet": subnet(PER_TASK_BASE, i)} for i in range(size)]
+        self.networks = {impl: [{"name": f"{prefix}-{i:03d}", "subnet": subnet(base, i)} for i in range(size)]
+                         for impl, (prefix, base, _module) in PER_TASK.items()}
         self.topo_networks = [{"name": f"{topo_prefix}-{i:03d}", "subnet": subnet(topo_base, i)} for i in range(size)]
         count = 2 * size if attachments is None else attachments
         self.containers = [f"bench-c{j:02d}" for j in range(min(pool, count))]
@@ -82,7 +103,7 @@ class Workload:
             self.attachments.append({"container": container, "network": network, "aliases": [f"svc{index}"]})
 
     def topology_args(self) -> t.Dict[str, t.Any]:
-        networks = [{"name": x["name"], "ipam_config": [{"subnet": x["subnet"]}]} for x in self.topo_networks]
+        networks = [network_args(x) for x in self.topo_networks]
         return {"bench_topology_networks": networks, "bench_attachments": self.attachments}
 
 
@@ -99,7 +120,9 @@ class Bench:
         self.collections = os.path.abspath(args.collections)
         self.workdir = os.path.abspath(args.workdir)
         os.makedirs(os.path.join(self.workdir, "logs"), exist_ok=True)
-        # One counting proxy per phase, so one playbook can run all phases and still count each.
+        # One counting proxy per channel (an implementation and a phase, e.g. "cd-network-remove"), so one
+        # playbook can run several implementations and phases and still count each apart.
+        self.counting = not args.no_count
         self.proxies: t.Dict[str, CountingProxy] = {}
         # (size, impl, phase) -> seconds of each run; per-task seconds of loops; requests of one run; tasks per run
         self.times: t.Dict[t.Tuple[t.Any, str, str], t.List[float]] = defaultdict(list)
@@ -123,23 +146,25 @@ class Bench:
         self.cli_env = dict(os.environ, DOCKER_HOST=self.docker_host)
         self.playbook_seconds = 0.0  # wall time of every ansible-playbook process, start-up included
 
-    def start_proxies(self) -> None:
-        for phase in (*PHASES, "other"):
-            path = os.path.join(self.workdir, f"proxy-{phase}.sock")
-            self.proxies[phase] = CountingProxy(path, self.docker_host).start()
-
     def stop_proxies(self) -> None:
         for proxy in self.proxies.values():
             proxy.stop()
 
-    def host(self, phase: str) -> str:
-        """Where a module run of this phase connects: its counting proxy, or the daemon itself with --no-count."""
-        proxy = self.proxies.get(phase)
-        return proxy.url if proxy is not None else self.docker_host
+    def host(self, channel: str) -> str:
+        """Where a run counted as `channel` connects: its counting proxy (started on first use), or the daemon with --no-count."""
+        if not self.counting:
+            return self.docker_host
+        if channel not in self.proxies:
+            path = os.path.join(self.workdir, f"proxy-{channel}.sock")
+            self.proxies[channel] = CountingProxy(path, self.docker_host).start()
+        return self.proxies[channel].url
 
-    def take(self, phase: str) -> t.Optional[t.List[str]]:
-        proxy = self.proxies.get(phase)
-        return proxy.take() if proxy is not None else None
+    def take(self, channel: str) -> t.Optional[t.List[str]]:
+        """The requests of `channel` since the last take (None with --no-count)."""
+        if not self.counting:
+            return None
+        proxy = self.proxies.get(channel)
+        return proxy.take() if proxy is not None else []
 
     # ---- docker CLI (setup/teardown only) ----------------------------------
 
@@ -149,14 +174,24 @@ class Bench:
             raise RuntimeError(f"docker {' '.join(argv)} failed: {proc.stderr.strip()}")
         return proc.stdout
 
-    def cleanup(self) -> None:
-        """Remove every bench- container and network (ours: the prefix is reserved for the benchmark)."""
+    def cleanup(self, containers: bool = True) -> None:
+        """Remove every bench- network, and with `containers` every bench- container (the prefix is reserved for the benchmark).
+
+        Without `containers` the pool keeps running for the next size; should a network still have a
+        container on it (a run that stopped half-way), the containers go too."""
+        nets = [n for n in self.docker_cli("network", "ls", "--filter", "name=^bench-", "--format", "{{.Name}}", check=False).split()
+                if n.startswith("bench-")]
+        if not containers:
+            try:
+                if nets:
+                    self.docker_cli("network", "rm", *nets)
+                return
+            except RuntimeError:
+                pass
         listed = self.docker_cli("container", "ls", "-a", "--filter", "name=^bench-", "--format", "{{.Names}}", check=False)
         names = [n for n in listed.split() if n.startswith("bench-")]
         if names:
             self.docker_cli("rm", "-f", *names, check=False)
-        nets = [n for n in self.docker_cli("network", "ls", "--filter", "name=^bench-", "--format", "{{.Name}}", check=False).split()
-                if n.startswith("bench-")]
         if nets:
             self.docker_cli("network", "rm", *nets, check=False)
 
@@ -164,7 +199,8 @@ class Bench:
         running = set(self.docker_cli("container", "ls", "--filter", "name=^bench-c", "--format", "{{.Names}}", check=False).split())
         for name in containers:
             if name not in running:
-                self.docker_cli("run", "-d", "--name", name, "--label", "dockernet.bench=1", self.args.image, "sleep", "3600")
+                self.docker_cli("rm", "-f", name, check=False)  # a stopped one left by an interrupted run
+                self.docker_cli("run", "-d", "--name", name, "--label", "dockernet.bench=1", self.args.image, "sleep", "86400")
 
     # ---- recording ----------------------------------------------------------------
 
@@ -180,21 +216,23 @@ class Bench:
         counted = f", {len(requests)} requests" if requests is not None else ""
         log(f"{key[0]!s:>4} {key[1]:<19} {key[2]:<9} {seconds:8.3f} s{per}{counted}")
 
-    def timed(self, key: t.Tuple[t.Any, str, str], tasks: int, run: t.Callable[[], None]) -> float:
+    def timed(self, key: t.Tuple[t.Any, str, str], tasks: int, run: t.Callable[[], None], channel: t.Optional[str] = None) -> float:
+        """Time one run; with `channel`, the run goes through that counting proxy and its requests are recorded."""
+        if channel is not None:
+            self.take(channel)
         start = time.perf_counter()
         run()
         elapsed = time.perf_counter() - start
-        self.record(key, elapsed, tasks)
+        self.record(key, elapsed, tasks, self.take(channel) if channel is not None else None)
         return elapsed
 
     def counted(self, key: t.Tuple[t.Any, str, str], run: t.Callable[[str], None]) -> None:
-        """One extra, untimed run of the floor through the counting proxy."""
-        if "other" not in self.proxies:
+        """One extra, untimed run through the counting proxy (for runs too short to time through it)."""
+        if not self.counting:
             return
-        self.take("other")
-        run(self.host("other"))
-        seen = self.take("other") or []
-        self.requests.setdefault(key, seen)
+        self.take("floor")
+        run(self.host("floor"))
+        self.requests.setdefault(key, self.take("floor") or [])
 
     # ---- ansible-playbook -------------------------------------------------------------
 
@@ -205,10 +243,10 @@ class Bench:
         return path
 
     def playbook(self, name: str, tasks: t.Sequence[t.Tuple[str, str, t.Mapping[str, str], t.Optional[str]]]) -> str:
-        """A one-play playbook; each task is (name, module, args as raw YAML scalars, loop variable or None)."""
+        """A one-play playbook; each task is (name, module, args as raw YAML scalars, loop expression or None)."""
         lines = ["---", f"- name: bench {name}", "  hosts: localhost", "  connection: local", "  gather_facts: false", "  tasks:"]
         for task_name, module, body, loop in tasks:
-            lines += [f"    - name: {task_name}", f"      {module}:"]
+            lines += [f"    - name: {task_name}", f"      {module}:" + ("" if body else " {}")]
             lines += [f"        {key}: {value}" for key, value in body.items()]
             if loop:
                 lines.append(f"      loop: \"{{{{ {loop} }}}}\"")
@@ -217,9 +255,13 @@ class Bench:
             handle.write("\n".join(lines) + "\n")
         return path
 
+    def host_arg(self, channel: str) -> str:
+        """The docker_host option of a playbook task counted as `channel`, as a YAML scalar."""
+        return json.dumps(self.host(channel))
+
     def ansible(self, playbook: str, extra: t.Mapping[str, t.Any], tag: str) -> t.List[t.Dict[str, t.Any]]:
         """Run one playbook; return the bench_timing record of each task (name, start, end, items, changed, failed)."""
-        vars_file = self.write_json(f"vars-{tag}.json", {**extra, **{f"bench_host_{p.replace('-', '_')}": self.host(p) for p in PHASES}})
+        vars_file = self.write_json(f"vars-{tag}.json", extra)
         timing = os.path.join(self.workdir, f"timing-{tag}.json")
         if os.path.exists(timing):
             os.unlink(timing)
@@ -240,30 +282,46 @@ class Bench:
                 raise RuntimeError(f"{tag}: task {record['name']!r} failed; see {logfile}:\n{text[-3000:]}")
         return records
 
-    def record_task(self, key: t.Tuple[t.Any, str, str], record: t.Mapping[str, t.Any], tasks: int, expect_changed: t.Optional[bool],
-                    requests: t.Optional[t.List[str]]) -> None:
-        """One task of a playbook as one run: its time from start to last result; a loop's items as per-task times."""
-        if expect_changed is not None:
-            want = tasks if expect_changed else 0
-            if record["changed"] != want:
-                raise RuntimeError(f"{key}: task {record['name']!r} reported {record['changed']} changed of {tasks}, expected {want}")
+    @staticmethod
+    def check_changed(key: t.Tuple[t.Any, str, str], record: t.Mapping[str, t.Any], tasks: int, expect_changed: bool) -> None:
+        want = tasks if expect_changed else 0
+        if record["changed"] != want:
+            raise RuntimeError(f"{key}: task {record['name']!r} reported {record['changed']} changed of {tasks}, expected {want}")
+
+    @staticmethod
+    def item_times(record: t.Mapping[str, t.Any]) -> t.List[float]:
+        """Each loop item's time: the gap between its result and the one before; the first item's from its own task's start."""
         stamps = [record["start"], *record["items"]]
-        items = [b - a for a, b in zip(stamps, stamps[1:])] if record["items"] else None
-        self.record(key, record["end"] - record["start"], tasks, requests, items)
+        return [b - a for a, b in zip(stamps, stamps[1:])]
+
+    def record_task(self, key: t.Tuple[t.Any, str, str], record: t.Mapping[str, t.Any], tasks: int, expect_changed: bool,
+                    requests: t.Optional[t.List[str]]) -> None:
+        """One task of a playbook as one run: its time from start to last result."""
+        self.check_changed(key, record, tasks, expect_changed)
+        self.record(key, record["end"] - record["start"], tasks, requests, self.item_times(record) or None)
 
     def direct(self, module: str, args: t.Mapping[str, t.Any], tag: str, expect_changed: bool) -> t.Callable[[], None]:
         """Run a module's file as a plain Python process (no controller, no AnsiballZ), straight at the daemon."""
         def run() -> None:
-            path = self.write_json(f"args-{tag}.json", {"ANSIBLE_MODULE_ARGS": {**args, "docker_host": self.docker_host}})
-            env = dict(self.env, PYTHONPATH=os.pathsep.join([self.collections, self.site_packages()]))
-            proc = subprocess.run([self.python, "-m", module, path], env=env, capture_output=True, text=True, check=False)
-            try:
-                result = json.loads(proc.stdout.strip().splitlines()[-1])
-            except (ValueError, IndexError):
-                raise RuntimeError(f"{tag}: module printed no result (exit {proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}") from None
-            if result.get("failed") or bool(result.get("changed")) != expect_changed:
-                raise RuntimeError(f"{tag}: unexpected result: {json.dumps(result)[:2000]}")
+            self.run_module(module, args, tag, expect_changed, self.module_env())
         return run
+
+    def module_env(self, path: t.Optional[str] = None) -> t.Dict[str, str]:
+        """The environment of a module process: the collection and site-packages (bytecode cached), or `path` first."""
+        return dict(self.env, PYTHONPATH=path or os.pathsep.join([self.collections, self.site_packages()]))
+
+    def run_module(self, module: str, args: t.Mapping[str, t.Any], tag: str, expect_changed: bool, env: t.Mapping[str, str],
+                   python_options: t.Sequence[str] = ()) -> str:
+        """`python [options] -m module args.json`; checks the result, returns stderr."""
+        path = self.write_json(f"args-{tag}.json", {"ANSIBLE_MODULE_ARGS": {**args, "docker_host": self.docker_host}})
+        proc = subprocess.run([self.python, *python_options, "-m", module, path], env=env, capture_output=True, text=True, check=False)
+        try:
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise RuntimeError(f"{tag}: module printed no result (exit {proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}") from None
+        if result.get("failed") or bool(result.get("changed")) != expect_changed:
+            raise RuntimeError(f"{tag}: unexpected result: {json.dumps(result)[:2000]}")
+        return proc.stderr
 
     def fresh_floor(self, phase: str, spec: t.Mapping[str, t.Any], tag: str) -> t.Callable[[str], None]:
         def run(docker_host: str) -> None:
@@ -293,65 +351,83 @@ class Bench:
     # ---- the measurements ----------------------------------------------------------------
 
     def floor_networks(self, workload: Workload, count: bool) -> None:
-        n, nets, host = workload.size, workload.networks, self.docker_host
-        if count:
-            self.counted((n, "floor-net", "create"), lambda h: floor.networks_create(h, nets))
-            self.counted((n, "floor-net", "no-change"), lambda h: floor.networks_check(h, nets))
-            self.counted((n, "floor-net", "remove"), lambda h: floor.networks_remove(h, nets))
-        for _cycle in self.cycles():
-            self.timed((n, "floor-net", "create"), n, lambda: floor.networks_create(host, nets))
+        """With `count`, the first create and remove go through a counting proxy (a proxy hop is well under 1 % of
+        a create or a removal); the no-change run is too short for that and is counted in one extra run."""
+        n, nets = workload.size, workload.networks["dn-network"]
+        for cycle in self.cycles():
+            channel = "floor" if count and cycle == 0 and self.counting else None
+            host = self.host("floor") if channel else self.docker_host
+            self.timed((n, "floor-net", "create"), n, functools.partial(floor.networks_create, host, nets), channel)
+            if channel:
+                self.counted((n, "floor-net", "no-change"), lambda h: floor.networks_check(h, nets))
             for _run in range(self.args.noop_runs):
-                self.timed((n, "floor-net", "no-change"), n, lambda: floor.networks_check(host, nets))
-            self.timed((n, "floor-net", "remove"), n, lambda: floor.networks_remove(host, nets))
+                self.timed((n, "floor-net", "no-change"), n, lambda: floor.networks_check(self.docker_host, nets))
+            self.timed((n, "floor-net", "remove"), n, functools.partial(floor.networks_remove, host, nets), channel)
 
-    def loop(self, workload: Workload, impl: str, module: str, direct: bool) -> None:
-        """One create / no-change loop in one ansible-playbook, the module process alone, then the remove loop."""
-        n, nets = workload.size, workload.networks
+    def per_task(self, workload: Workload, tag: str, phases: t.Sequence[str], ping: bool) -> None:
+        """The per-task loops of `phases` in ONE ansible-playbook: for each phase, tasks of --block loop items that
+        alternate the implementations (dn 1-10, cd 1-10, cd 11-20, dn 11-20, ...), so a swing of the machine's load
+        hits both; with `ping`, the ping loop joins the no-change phase the same way."""
+        n, block = workload.size, self.args.block
         body = {"name": '"{{ item.name }}"', "ipam_config": '"{{ [{\'subnet\': item.subnet}] }}"'}
-        present = self.playbook(f"{impl}-present", [
-            ("create", module, {**body, "docker_host": '"{{ bench_host_create }}"'}, "bench_networks"),
-            ("no-change", module, {**body, "docker_host": '"{{ bench_host_no_change }}"'}, "bench_networks"),
-        ])
-        absent = self.playbook(f"{impl}-absent", [
-            ("remove", module, {"name": '"{{ item.name }}"', "state": "absent", "docker_host": '"{{ bench_host_remove }}"'}, "bench_networks"),
-        ])
-        extra = {"bench_networks": nets}
-        for phase in PHASES:
-            self.take(phase)
-        create, noop = self.ansible(present, extra, f"{impl}-{n}-present")
-        self.record_task((n, impl, "create"), create, n, True, self.take("create"))
-        self.record_task((n, impl, "no-change"), noop, n, False, self.take("no-change"))
-        if direct:
-            direct_module = ("ansible_collections.dockernet.core.plugins.modules.network" if impl == "dn-network"
-                             else "ansible_collections.community.docker.plugins.modules.docker_network")
-            direct_args = {"name": nets[0]["name"], "ipam_config": [{"subnet": nets[0]["subnet"]}]}
-            run = self.direct(direct_module, direct_args, f"{impl}-{n}-direct", False)
-            for _run in range(self.args.noop_runs):
-                self.timed((n, f"{impl}-direct", "no-change"), 1, run)
-        (remove,) = self.ansible(absent, extra, f"{impl}-{n}-absent")
-        self.record_task((n, impl, "remove"), remove, n, True, self.take("remove"))
+        tasks: t.List[t.Tuple[str, str, t.Mapping[str, str], t.Optional[str]]] = []
+        plan: t.List[t.Tuple[str, str, int]] = []  # (impl, phase, loop items) of each task
+        for phase in phases:
+            impls = [*PER_TASK, *(["ping-loop"] if ping and phase == "no-change" else [])]
+            for number, first in enumerate(range(0, n, block)):
+                last = min(n, first + block)
+                for impl in impls if number % 2 == 0 else reversed(impls):
+                    if impl == "ping-loop":
+                        module, args, var = "ansible.builtin.ping", {}, "bench_networks['dn-network']"
+                    else:
+                        module, var = PER_TASK[impl][2], f"bench_networks['{impl}']"
+                        args = {**body} if phase != "remove" else {"name": '"{{ item.name }}"', "state": "absent"}
+                        args["docker_host"] = self.host_arg(f"{impl}-{phase}")
+                    tasks.append((f"{phase} {impl} {first + 1}-{last}", module, args, f"{var}[{first}:{last}]"))
+                    plan.append((impl, phase, last - first))
+        playbook = self.playbook(f"per-task-{tag}", tasks)
+        for impl in PER_TASK:
+            for phase in phases:
+                self.take(f"{impl}-{phase}")
+        records = self.ansible(playbook, {"bench_networks": workload.networks}, f"per-task-{n}-{tag}")
+        if len(records) != len(plan):
+            raise RuntimeError(f"per-task-{n}-{tag}: {len(records)} task records for {len(plan)} tasks")
+        runs: t.Dict[t.Tuple[str, str], t.List[t.Mapping[str, t.Any]]] = defaultdict(list)
+        for (impl, phase, items), record in zip(plan, records):
+            self.check_changed((n, impl, phase), record, items, phase != "no-change")
+            runs[(impl, phase)].append(record)
+        for (impl, phase), blocks in runs.items():
+            seconds = sum(r["end"] - r["start"] for r in blocks)
+            items_seen = [gap for r in blocks for gap in self.item_times(r)]
+            requests = None if impl == "ping-loop" else self.take(f"{impl}-{phase}")
+            self.record((n, impl, phase), seconds, n, requests, items_seen)
 
-    def ping(self, workload: Workload) -> None:
-        n = workload.size
-        playbook = self.playbook("ping-loop", [("ping", "ansible.builtin.ping", {}, "bench_networks")])
-        (record,) = self.ansible(playbook, {"bench_networks": workload.networks}, f"ping-{n}")
-        self.record_task((n, "ping-loop", "no-change"), record, n, False, None)
+    def direct_networks(self, workload: Workload) -> None:
+        """Each collection's module process alone, one converged network of its own, runs alternating."""
+        n, runs = workload.size, []
+        for impl, (_prefix, _base, module) in PER_TASK.items():
+            net = workload.networks[impl][0]
+            runs.append((impl, self.direct(MODULE_PATHS[module], network_args(net), f"{impl}-{n}-direct", False)))
+        for _run in range(self.args.noop_runs):
+            for impl, run in runs:
+                self.timed((n, f"{impl}-direct", "no-change"), 1, run)
 
     def floor_topology(self, workload: Workload, count: bool) -> None:
-        n, tnets, attachments, host = workload.size, workload.topo_networks, workload.attachments, self.docker_host
+        """As floor_networks: with `count`, the first create and remove are timed through a counting proxy."""
+        n, tnets, attachments = workload.size, workload.topo_networks, workload.attachments
         spec = {"networks": tnets, "attachments": attachments}
         fresh = self.fresh_floor("topology-check", spec, f"floor-topo-{n}")
-        if count:
-            self.counted((n, "floor-topo", "create"), lambda h: floor.topology_create(h, tnets, attachments))
-            self.counted((n, "floor-topo", "no-change"), lambda h: floor.topology_check(h, tnets, attachments))
-            self.counted((n, "floor-topo-proc", "no-change"), fresh)
-            self.counted((n, "floor-topo", "remove"), lambda h: floor.topology_remove(h, tnets, attachments))
-        for _cycle in self.cycles():
-            self.timed((n, "floor-topo", "create"), 1, lambda: floor.topology_create(host, tnets, attachments))
+        for cycle in self.cycles():
+            channel = "floor" if count and cycle == 0 and self.counting else None
+            host = self.host("floor") if channel else self.docker_host
+            self.timed((n, "floor-topo", "create"), 1, functools.partial(floor.topology_create, host, tnets, attachments), channel)
+            if channel:
+                self.counted((n, "floor-topo", "no-change"), lambda h: floor.topology_check(h, tnets, attachments))
+                self.counted((n, "floor-topo-proc", "no-change"), fresh)
             for _run in range(self.args.noop_runs):
-                self.timed((n, "floor-topo", "no-change"), 1, lambda: floor.topology_check(host, tnets, attachments))
-                self.timed((n, "floor-topo-proc", "no-change"), 1, lambda: fresh(host))
-            self.timed((n, "floor-topo", "remove"), 1, lambda: floor.topology_remove(host, tnets, attachments))
+                self.timed((n, "floor-topo", "no-change"), 1, lambda: floor.topology_check(self.docker_host, tnets, attachments))
+                self.timed((n, "floor-topo-proc", "no-change"), 1, lambda: fresh(self.docker_host))
+            self.timed((n, "floor-topo", "remove"), 1, functools.partial(floor.topology_remove, host, tnets, attachments), channel)
 
     def topology(self, workload: Workload, size_key: t.Any, impl: str, direct: bool) -> None:
         """create and --noop-runs no-change tasks in one ansible-playbook, the module process alone, then remove."""
@@ -362,79 +438,72 @@ class Bench:
         }
         runs = self.args.noop_runs
         present = self.playbook(f"{impl}-present", [
-            ("create", "dockernet.core.topology", {**body, "docker_host": '"{{ bench_host_create }}"'}, None),
-            *[(f"no-change {i + 1}", "dockernet.core.topology", {**body, "docker_host": '"{{ bench_host_no_change }}"'}, None) for i in range(runs)],
+            ("create", "dockernet.core.topology", {**body, "docker_host": self.host_arg(f"{impl}-create")}, None),
+            *[(f"no-change {i + 1}", "dockernet.core.topology", {**body, "docker_host": self.host_arg(f"{impl}-no-change")}, None)
+              for i in range(runs)],
         ])
         absent = self.playbook(f"{impl}-absent", [
-            ("remove", "dockernet.core.topology", {**body, "state": "absent", "docker_host": '"{{ bench_host_remove }}"'}, None),
+            ("remove", "dockernet.core.topology", {**body, "state": "absent", "docker_host": self.host_arg(f"{impl}-remove")}, None),
         ])
         extra = workload.topology_args()
         for phase in PHASES:
-            self.take(phase)
+            self.take(f"{impl}-{phase}")
         create, *noops = self.ansible(present, extra, f"{impl}-{size_key}-present")
-        self.record_task((size_key, impl, "create"), create, 1, True, self.take("create"))
-        seen = self.take("no-change")
+        self.record_task((size_key, impl, "create"), create, 1, True, self.take(f"{impl}-create"))
+        seen = self.take(f"{impl}-no-change")
         for record in noops:
             self.record_task((size_key, impl, "no-change"), record, 1, False, seen[: len(seen) // runs] if seen is not None else None)
         if direct:
             args = {"name": TOPOLOGY_NAME, "networks": extra["bench_topology_networks"], "attachments": workload.attachments}
-            run = self.direct("ansible_collections.dockernet.core.plugins.modules.topology", args, f"{impl}-{size_key}-direct", False)
+            run = self.direct(MODULE_PATHS["dockernet.core.topology"], args, f"{impl}-{size_key}-direct", False)
             for _run in range(runs):
                 self.timed((size_key, f"{impl}-direct", "no-change"), 1, run)
         (remove,) = self.ansible(absent, extra, f"{impl}-{size_key}-absent")
-        self.record_task((size_key, impl, "remove"), remove, 1, True, self.take("remove"))
+        self.record_task((size_key, impl, "remove"), remove, 1, True, self.take(f"{impl}-remove"))
 
     def run_size(self, size: int) -> None:
         workload = Workload(size, POOL_SIZE)
         first = size == min(self.args.sizes)
-        self.cleanup()
+        self.cleanup(containers=False)
         self.start_pool(workload.containers)
-        try:
-            log(f"N={size}: floor, networks")
-            self.floor_networks(workload, count=first)
-            log(f"N={size}: per-task loops (one run each; ms/task is the median task)")
-            for impl, module in (("dn-network", "dockernet.core.network"), ("cd-network", "community.docker.docker_network")):
-                self.loop(workload, impl, module, direct=True)
-            if first:
-                self.ping(workload)
-            log(f"N={size}: floor, networks + attachments")
-            self.floor_topology(workload, count=first)
-            log(f"N={size}: dockernet.core.topology")
-            for _cycle in self.cycles():
-                self.topology(workload, size, "dn-topology", direct=_cycle == 0)
-        finally:
-            self.cleanup()
+        log(f"N={size}: floor, networks")
+        self.floor_networks(workload, count=first)
+        log(f"N={size}: per-task loops, the two collections alternating in blocks of {self.args.block} (ms/task is the median task)")
+        self.per_task(workload, "present", ("create", "no-change"), ping=first)
+        self.direct_networks(workload)
+        self.per_task(workload, "absent", ("remove",), ping=False)
+        log(f"N={size}: floor, networks + attachments")
+        self.floor_topology(workload, count=first)
+        log(f"N={size}: dockernet.core.topology")
+        for cycle in self.cycles():
+            self.topology(workload, size, "dn-topology", direct=cycle == 0)
+        self.cleanup(containers=False)
 
     def run_load(self) -> None:
         networks, attachments, containers = self.args.load
         workload = Workload(networks, containers, topo_prefix="bench-load", topo_base=LOAD_BASE, attachments=attachments)
-        self.cleanup()
+        self.cleanup(containers=False)
         self.start_pool(workload.containers)
-        try:
-            log(f"load: {networks} networks, {attachments} attachments over {len(workload.containers)} containers")
-            self.topology(workload, LOAD, "load-topology", direct=False)
-        finally:
-            self.cleanup()
+        log(f"load: {networks} networks, {attachments} attachments over {len(workload.containers)} containers")
+        self.topology(workload, LOAD, "load-topology", direct=False)
+        self.cleanup(containers=False)
 
 
 # --------------------------------------------------------------------------
-# module start-up imports
+# imports of a real no-change task
 # --------------------------------------------------------------------------
 
-def _importtime(python: str, code: str, env: t.Mapping[str, str]) -> t.List[t.Tuple[int, int, int, str]]:
-    """(self us, cumulative us, depth, name) for each import of `python -X importtime -c code`."""
-    proc = subprocess.run([python, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"importtime run failed: {proc.stderr[-2000:]}")
+def _importtime_rows(stderr: str) -> t.List[t.Tuple[int, int, int, str]]:
+    """(self us, cumulative us, depth, name) of each line `python -X importtime` wrote to stderr."""
     rows = []
-    for line in proc.stderr.splitlines():
+    for line in stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
         if match:
             rows.append((int(match.group(1)), int(match.group(2)), (len(match.group(3)) - 1) // 2, match.group(4)))
     return rows
 
 
-def _payload_zip(path: str, collections: str, collection_dirs: t.Sequence[str], site: str) -> None:
+def _payload_zip(path: str, collections: str, collection_dirs: t.Sequence[t.Tuple[str, str]], site: str) -> None:
     """A zip laid out like an AnsiballZ payload: sources only, so every run compiles what it imports."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("ansible/__init__.py", "from pkgutil import extend_path\n__path__=extend_path(__path__,__name__)\n")
@@ -472,54 +541,71 @@ def _payload_zip(path: str, collections: str, collection_dirs: t.Sequence[str], 
 
 
 def import_profile(bench: Bench, runs: int) -> t.Dict[str, t.Any]:
+    """What a real no-change task of each module imports.
+
+    Each module file runs as `python -X importtime -m <module> args.json` against the daemon, on a small state it
+    converged itself first (a network each for the two network modules; 2 networks and 2 attachments for
+    topology). Two layouts: the collection on PYTHONPATH with bytecode caches (as after a first run), and a zip
+    laid out like the AnsiballZ payload (sources only: AnsiballZ extracts nothing and caches no bytecode, so a
+    task compiles every module_utils file it imports). Whatever the task imports on its way, connecting
+    included, is counted: the imports the interpreter makes to start and to run `-m` are left out.
+    """
     site = bench.site_packages()
-    modules = {
-        "dockernet.core.network": ("ansible_collections.dockernet.core.plugins.modules.network", bench.collections),
-        "dockernet.core.topology": ("ansible_collections.dockernet.core.plugins.modules.topology", bench.collections),
-        "community.docker.docker_network": ("ansible_collections.community.docker.plugins.modules.docker_network", site),
-    }
     payload = os.path.join(bench.workdir, "payload.zip")
     _payload_zip(payload, bench.collections, [(bench.collections, "ansible_collections/dockernet/core"),
                                               (site, "ansible_collections/community/docker")], site)
-    env = {k: v for k, v in bench.env.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    nets = [{"name": f"bench-imp-{i}", "subnet": subnet(IMPORT_BASE, i)} for i in range(4)]
+    containers = ["bench-c00", "bench-c01"]
+    topology = {
+        "name": "bench-imp",
+        "networks": [network_args(net) for net in nets[2:]],
+        "attachments": [{"container": c, "network": net["name"], "aliases": [f"imp{i}"]} for i, (c, net) in enumerate(zip(containers, nets[2:]))],
+    }
+    cases = {
+        "dockernet.core.network": network_args(nets[0]),
+        "dockernet.core.topology": topology,
+        "community.docker.docker_network": network_args(nets[1]),
+    }
+    layouts = {"cached": bench.module_env(), "payload": bench.module_env(payload)}
+    # The interpreter's own imports, and those of running `-m` (runpy), are no part of the task.
+    launcher = {
+        layout: {name for _self, _cum, _depth, name in _importtime_rows(
+            subprocess.run([bench.python, "-X", "importtime", "-c", "import runpy"], env=env, capture_output=True, text=True, check=True).stderr)}
+        for layout, env in layouts.items()
+    }
+    bench.start_pool(containers)
     result: t.Dict[str, t.Any] = {}
-    for label, (module, base) in modules.items():
-        entry: t.Dict[str, t.Any] = {}
-        for mode in ("bytecode", "payload"):
-            if mode == "bytecode":
-                prefix = f"import sys; sys.path.insert(0, {base!r}); "
-            else:
-                prefix = f"import sys; sys.path.insert(0, {payload!r}); "
-            probe = "print(' '.join(m for m in ('docker', 'requests', 'urllib3') if m in sys.modules)); "
-            # What a task imports before its first request: dockernet.core loads the SDK when it connects.
-            connect = ("from ansible_collections.dockernet.core.plugins.module_utils._client import docker_import_error; "
-                       "docker_import_error()" if module.startswith("ansible_collections.dockernet") else "pass")
-            code = prefix + f"import {module}; " + probe + connect
-            samples: t.List[int] = []
-            connect_samples: t.List[int] = []
-            rows: t.List[t.Tuple[int, int, int, str]] = []
-            for index in range(runs + 1):
-                rows = _importtime(bench.python, code, env)
-                if index == 0:
-                    continue  # warm-up (writes bytecode caches where it can)
-                samples.append(max((cum for _self, cum, _depth, name in rows if name == module), default=0))
-                # docker, when it loads after the module (at connect), is a top-level import of its own
-                connect_samples.append(samples[-1] + sum(cum for _self, cum, depth, name in rows if depth == 0 and name in ("docker", "requests")))
-            proc = subprocess.run([bench.python, "-c", prefix + f"import {module}; " + probe], env=env, capture_output=True, text=True, check=False)
-            by_package: t.Counter[str] = Counter()
-            for self_us, _cum, _depth, name in rows:
-                by_package[name.split(".")[0] if not name.startswith("ansible_collections") else ".".join(name.split(".")[:3])] += self_us
-            cumulative = {name: cum for _self, cum, _depth, name in rows}
-            entry[mode] = {
-                "total_ms": statistics.median(samples) / 1000,
-                "connect_ms": statistics.median(connect_samples) / 1000,
-                "imports_docker_stack": proc.stdout.split(),
-                "docker_ms": cumulative.get("docker", 0) / 1000,
-                "requests_ms": cumulative.get("requests", 0) / 1000,
-                "basic_ms": cumulative.get("ansible.module_utils.basic", 0) / 1000,
-                "top": [(name, us / 1000) for name, us in by_package.most_common(8)],
-            }
-        result[label] = entry
+    try:
+        for label, args in cases.items():
+            module, tag = MODULE_PATHS[label], f"imports-{label.rsplit('.', 1)[-1]}"
+            bench.run_module(module, args, tag, True, layouts["cached"])
+            entry: t.Dict[str, t.Any] = {}
+            for layout, env in layouts.items():
+                totals: t.List[int] = []
+                basic: t.List[int] = []
+                loaded: t.Set[str] = set()
+                rows: t.List[t.Tuple[int, int, int, str]] = []
+                for index in range(runs + 1):
+                    rows = _importtime_rows(bench.run_module(module, args, tag, False, env, ("-X", "importtime")))
+                    if index == 0:
+                        continue  # warm-up (writes the bytecode caches where it can)
+                    totals.append(sum(cum for _self, cum, depth, name in rows if depth == 0 and name not in launcher[layout]))
+                    basic.append(max((cum for _self, cum, _depth, name in rows if name == "ansible.module_utils.basic"), default=0))
+                    loaded |= {name.split(".", 1)[0] for _self, _cum, _depth, name in rows if name.split(".", 1)[0] in DOCKER_STACK}
+                by_package: t.Counter[str] = Counter()
+                for self_us, _cum, _depth, name in rows:
+                    if name not in launcher[layout]:
+                        by_package[name.split(".", 1)[0] if not name.startswith("ansible_collections") else ".".join(name.split(".")[:3])] += self_us
+                entry[layout] = {
+                    "total_ms": statistics.median(totals) / 1000,
+                    "basic_ms": statistics.median(basic) / 1000,
+                    "docker_stack": [name for name in DOCKER_STACK if name in loaded],
+                    "top": [(name, us / 1000) for name, us in by_package.most_common(8)],
+                }
+            result[label] = entry
+            bench.run_module(module, {**args, "state": "absent"}, tag, True, layouts["cached"])
+    finally:
+        bench.cleanup(containers=False)
     return result
 
 
@@ -713,17 +799,18 @@ class Report:
             out.append(f"- {'MET   ' if speedup >= 15 else 'MISSED'} converged topology N={big} vs the community.docker loop "
                        f"(no-change): {speedup:.1f}x faster (target >= 15x)")
         for label in ("dockernet.core.network", "dockernet.core.topology"):
-            entry = self.imports.get(label, {}).get("bytecode")
+            entry = self.imports.get(label)
             if entry:
-                loaded = entry["imports_docker_stack"]
-                out.append(f"- {'MET   ' if not loaded else 'NOTE  '} {label}: importing the module loads "
-                           f"{', '.join(loaded) if loaded else 'neither docker nor requests (they load when the task connects)'} "
-                           f"({entry['total_ms']:.0f} ms with bytecode caches, {self.imports[label]['payload']['total_ms']:.0f} ms from a payload zip)")
+                loaded = self.docker_stack(entry)
+                out.append(f"- {'MET   ' if not loaded else 'NOTE  '} {label}: a no-change task imports "
+                           f"{', '.join(loaded) if loaded else 'none of ' + ', '.join(DOCKER_STACK)} "
+                           f"({entry['cached']['total_ms']:.0f} ms of imports with bytecode caches, "
+                           f"{entry['payload']['total_ms']:.0f} ms from a payload zip)")
         return "\n".join(out)
 
     def load_text(self) -> str:
         if not self.bench.times.get((LOAD, "load-topology", "create")):
-            return "(not run: --no-load)"
+            return "(not run: pass --load)"
         networks, attachments, containers = self.bench.args.load
         out = [f"{networks} networks (explicit /24s in 10.240.0.0/15) and {attachments} attachments over {containers} containers, "
                "declared in one dockernet.core.topology task:", ""]
@@ -737,18 +824,23 @@ class Report:
             out.append(f"- {phase}: {value:.1f} s ({'median of ' + str(runs) + ' runs' if runs > 1 else '1 run'}{requests})")
         return "\n".join(out)
 
+    @staticmethod
+    def docker_stack(entry: t.Mapping[str, t.Any]) -> t.List[str]:
+        seen = set(entry["cached"]["docker_stack"]) | set(entry["payload"]["docker_stack"])
+        return [name for name in DOCKER_STACK if name in seen]
+
     def imports_text(self) -> str:
-        out = ["| module | import, bytecode cached (ms) | import from payload zip (ms) | + the SDK at connect, payload zip (ms) "
-               "| of which ansible.module_utils.basic | docker/requests loaded by the import |",
-               "|---|---:|---:|---:|---:|---|"]
+        out = ["| module | all imports of a no-change task, bytecode cached (ms) | the same, from a payload zip (ms) "
+               "| of which ansible.module_utils.basic, payload zip (ms) | docker / requests / urllib3 imported by the task |",
+               "|---|---:|---:|---:|---|"]
         for label, entry in self.imports.items():
-            b, p = entry["bytecode"], entry["payload"]
-            out.append(f"| {label} | {b['total_ms']:.0f} | {p['total_ms']:.0f} | {p['connect_ms']:.0f} | {p['basic_ms']:.0f} | "
-                       f"{', '.join(b['imports_docker_stack']) or 'none'} |")
+            cached, payload = entry["cached"], entry["payload"]
+            out.append(f"| {label} | {cached['total_ms']:.0f} | {payload['total_ms']:.0f} | {payload['basic_ms']:.0f} | "
+                       f"{', '.join(self.docker_stack(entry)) or 'none'} |")
         out.append("")
         for label, entry in self.imports.items():
             top = ", ".join(f"{name} {ms:.0f}" for name, ms in entry["payload"]["top"])
-            out.append(f"- {label}, self time by package (payload zip, ms): {top}")
+            out.append(f"- {label}, self time of the task's imports by package (payload zip, ms): {top}")
         return "\n".join(out)
 
     def machine_text(self) -> str:
@@ -757,7 +849,8 @@ class Report:
     def render(self, elapsed: float) -> str:
         args = self.bench.args
         settings = (f"sizes {','.join(map(str, self.sizes))}; create/no-change/remove cycles repeated up to {args.repeat} times within "
-                    f"{args.budget:.0f} s each; {args.noop_runs} no-change runs per cycle (the per-task loops: 1); container pool {POOL_SIZE}")
+                    f"{args.budget:.0f} s each; {args.noop_runs} no-change runs per cycle; the per-task loops run once, the two collections "
+                    f"alternating in blocks of {args.block} loop items; container pool {POOL_SIZE}")
         return "\n".join([
             "## Results",
             "",
@@ -785,7 +878,7 @@ class Report:
             "",
             self.breakdown(),
             "",
-            "### Module start-up imports",
+            "### Imports of a no-change task",
             "",
             self.imports_text(),
             "",
@@ -808,11 +901,13 @@ def main(argv: t.Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="30,100", help="network counts N, comma-separated (default 30,100)")
     parser.add_argument("--repeat", type=int, default=3, help="most create/no-change/remove cycles per measurement (default 3)")
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds after which a measurement's cycles stop repeating (default 60)")
+    parser.add_argument("--budget", type=float, default=25.0, help="seconds after which a measurement's cycles stop repeating (default 25)")
     parser.add_argument("--noop-runs", type=int, default=5, help="no-change runs per cycle, except the per-task loops (default 5)")
-    parser.add_argument("--load", default="300,600,50", help="load run: networks,attachments,containers (default 300,600,50)")
-    parser.add_argument("--no-load", action="store_true", help="skip the load run")
-    parser.add_argument("--quick", action="store_true", help="smoke run: N=5, load 20,40,10, one cycle, 2 no-change runs")
+    parser.add_argument("--block", type=int, default=BLOCK, help=f"loop items per task when the collections alternate (default {BLOCK})")
+    parser.add_argument("--load", nargs="?", const="", metavar="N,A,C",
+                        help=f"also the load run (issue #8): networks,attachments,containers (default {DEFAULT_LOAD}; {QUICK_LOAD} with --quick)")
+    parser.add_argument("--no-load", action="store_true", help="no load run (the default; kept for old command lines)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: N=5 in blocks of 2, one cycle, 2 no-change runs")
     parser.add_argument("--no-count", action="store_true", help="do not count requests (no counting proxies)")
     parser.add_argument("--collections", required=True, help="directory holding ansible_collections/dockernet/core")
     parser.add_argument("--image", default="dockernet-test/busybox:latest", help="image of the attachment containers")
@@ -821,12 +916,13 @@ def main(argv: t.Sequence[str]) -> int:
     parser.add_argument("--update-doc", help="replace the bench:begin/end section of this markdown file with the report")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.repeat, args.noop_runs, args.load = "5", 1, 2, "20,40,10"
+        args.sizes, args.repeat, args.noop_runs, args.block = "5", 1, 2, 2
     args.sizes = sorted({int(s) for s in str(args.sizes).split(",") if s.strip()})
-    args.load = tuple(int(x) for x in str(args.load).split(","))
-    if not args.sizes or min(args.sizes) < 1 or max(args.sizes) > 250 or args.repeat < 1 or args.noop_runs < 1:
-        parser.error("sizes must be 1..250, --repeat and --noop-runs at least 1")
-    if len(args.load) != 3 or not 1 <= args.load[0] <= 512 or args.load[1] < 1 or not 1 <= args.load[2] <= 99:
+    if args.load is not None:
+        args.load = tuple(int(x) for x in (args.load or (QUICK_LOAD if args.quick else DEFAULT_LOAD)).split(","))
+    if not args.sizes or min(args.sizes) < 1 or max(args.sizes) > 250 or args.repeat < 1 or args.noop_runs < 1 or args.block < 1:
+        parser.error("sizes must be 1..250, --repeat, --noop-runs and --block at least 1")
+    if args.load is not None and (len(args.load) != 3 or not 1 <= args.load[0] <= 512 or args.load[1] < 1 or not 1 <= args.load[2] <= 99):
         parser.error("--load is NETWORKS,ATTACHMENTS,CONTAINERS with at most 512 networks and 99 containers")
     # the command line as the user typed it, without the paths the wrapper adds
     cleaned, skip = [], False
@@ -844,18 +940,17 @@ def main(argv: t.Sequence[str]) -> int:
 
     started = time.time()
     bench = Bench(args)
-    if not args.no_count:
-        bench.start_proxies()
     machine_info = machine(bench)
     log("machine: " + "; ".join(f"{k}={v}" for k, v in machine_info.items()))
     try:
-        log("module start-up imports (python -X importtime)")
-        imports = import_profile(bench, runs=3 if args.quick else 7)
+        bench.cleanup()
+        log("imports of a real no-change task of each module (python -X importtime)")
+        imports = import_profile(bench, runs=3 if args.quick else 5)
         log("warm-up: one ansible-playbook run (not timed)")
         bench.ansible(bench.playbook("warm-up", [("ping", "ansible.builtin.ping", {}, None)]), {}, "warm-up")
         for size in args.sizes:
             bench.run_size(size)
-        if not args.no_load:
+        if args.load is not None:
             bench.run_load()
     finally:
         bench.cleanup()

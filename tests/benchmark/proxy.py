@@ -113,9 +113,9 @@ class _RequestParser:
             end = self._buffer.find(b"\r\n")
             if end < 0:
                 return False
-            line = self._buffer[:end]
+            trailer = self._buffer[:end]
             self._buffer = self._buffer[end + 2:]
-            if not line:
+            if not trailer:
                 self._state = "head"
             return True
         return False
