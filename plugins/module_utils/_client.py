@@ -80,7 +80,8 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
             "check that dockerd there is healthy, or raise timeout."
         )
     closed = any(name in text for name in _CLOSED)
-    if "SSL" in text or "certificate" in text.lower() or "TLS" in text or (closed and settings.uses_tls):
+    over_tls = settings.uses_tls and not host.startswith("unix://")  # TLS settings do not apply to a socket
+    if "SSL" in text or "certificate" in text.lower() or "TLS" in text or (closed and over_tls):
         return (
             f"TLS connection to the Docker daemon at {host} failed ({_short(shown)}); "
             "check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."

@@ -167,6 +167,13 @@ def test_ssh_command_without_port_or_user() -> None:
     assert "'ssh daemon.example docker system dial-stdio'" in message
 
 
+def test_hang_up_on_a_unix_socket_is_no_tls_failure() -> None:
+    # DOCKER_TLS_VERIFY in the environment does not make a socket speak TLS
+    settings = resolve_connection({"docker_host": UNIX, "validate_certs": True}, {})
+    message = _unreachable_message(settings, http.client.RemoteDisconnected("Remote end closed connection without response"))
+    assert message.startswith("The Docker daemon at unix:///var/run/docker.sock closed the connection")
+
+
 def test_unreachable_message_shortens_long_errors() -> None:
     message = _unreachable_message(resolve_connection({"docker_host": TCP}, {}), OSError("boom " * 200))
     assert "..." in message
