@@ -46,6 +46,7 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
     shown = str(error) or type(error).__name__
     # the exception's type is part of what is matched: http.client's say what happened only by their name
     text = f"{type(error).__name__}: {shown}"
+    closed = any(name in text for name in _CLOSED)
     if host.startswith("unix://"):
         path = host[len("unix://"):]
         if "No such file" in text or "FileNotFoundError" in text:
@@ -64,7 +65,7 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
                 "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
             )
     if host.lower().startswith("ssh://"):
-        message = _ssh_message(host, text, shown)
+        message = _ssh_message(host, text, shown, closed)
         if message:
             return message
     if "HTTP request to an HTTPS server" in text:
@@ -79,7 +80,6 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
             f"The Docker daemon at {host} did not answer within {settings.timeout} seconds ({_short(shown)}); "
             "check that dockerd there is healthy, or raise timeout."
         )
-    closed = any(name in text for name in _CLOSED)
     over_tls = settings.uses_tls and not host.startswith("unix://")  # TLS settings do not apply to a socket
     if "SSL" in text or "certificate" in text.lower() or "TLS" in text or (closed and over_tls):
         return (
@@ -108,7 +108,7 @@ def _ssh_command(host: str) -> str:
     return f"ssh -p {port} {login}" if port else f"ssh {login}"
 
 
-def _ssh_message(host: str, text: str, shown: str) -> t.Optional[str]:
+def _ssh_message(host: str, text: str, shown: str, closed: bool) -> t.Optional[str]:
     """What went wrong on an ssh:// connection, in ssh's terms (None: the generic messages fit)."""
     if "known_hosts" in text or "BadHostKeyException" in text:
         return (
@@ -120,7 +120,7 @@ def _ssh_message(host: str, text: str, shown: str) -> t.Optional[str]:
             f"SSH login to the Docker host {host} was refused ({_short(shown)}); authorize the key of the user that runs "
             "the task (~/.ssh/id_* or the IdentityFile in ~/.ssh/config) for that login on the daemon's host."
         )
-    if any(name in text for name in _CLOSED):
+    if closed:
         return (
             f"The SSH connection to {host} ended before the Docker daemon answered ({_short(shown)}); run "
             f"'{_ssh_command(host)} docker system dial-stdio' as the user that runs the task to see why "
