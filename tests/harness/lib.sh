@@ -14,6 +14,8 @@ fi
 DN_LIB_LOADED=1
 
 DN_TEST_IMAGE="${DOCKERNET_TEST_IMAGE:-dockernet-test/busybox:latest}"
+# The integration targets of the six modules: what the podman and debian12 suites run again.
+DN_MODULE_TARGETS=(network_info network network_attachment network_prune topology network_probe)
 # Python packages of the controller venv (the collection's own requirements.txt is added).
 DN_VENV_PACKAGES=(
     "ansible-core${DOCKERNET_ANSIBLE_CORE_SPEC:->=2.19,<2.20}"
@@ -110,19 +112,152 @@ dn_apt_install() {
     fi
 }
 
-# dn_ensure_docker_cli: the docker CLI is used by the harness and by the
-# setup_docker integration target.
-dn_ensure_docker_cli() {
-    if ! command -v docker >/dev/null 2>&1; then
+# --------------------------------------------------------------------------
+# engine builds
+# --------------------------------------------------------------------------
+# DOCKERNET_ENGINE picks the Docker Engine build the harness starts (private engine, swarm rig)
+# and whose docker CLI it uses:
+#   current   docker.io of Debian unstable (28.x at the time of writing): the default
+#   trixie    docker.io of Debian 13 (26.1)
+#   debian12  docker.io of this machine's Debian 12 (20.10, API 1.41), installed with apt-get
+# current and trixie are fetched with apt-get download through a private sources list and
+# lists directory under .tmp/engines/ (the system's apt sources are never touched), unpacked
+# with dpkg-deb -x, and run with PATH leading to their dockerd, containerd and docker-proxy and
+# to the system's runc (unstable's runc needs a newer glibc than Debian 12 has).
+
+DN_ENGINE_CHOICES=(current trixie debian12)
+
+# dn_engine_choice: validate DOCKERNET_ENGINE into DN_ENGINE_CHOICE.
+dn_engine_choice() {
+    DN_ENGINE_CHOICE="${DOCKERNET_ENGINE:-current}"
+    case "$DN_ENGINE_CHOICE" in
+        current | trixie | debian12) ;;
+        *) dn_die "DOCKERNET_ENGINE=$DN_ENGINE_CHOICE: expected one of ${DN_ENGINE_CHOICES[*]}" ;;
+    esac
+}
+
+# dn_debian_mirror: the Debian mirror the system's own apt sources name (not the security one).
+dn_debian_mirror() {
+    local url
+    url="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | awk '$1 == "deb" && $3 !~ /security/ && $2 ~ /^https?:/ { print $2; exit }')"
+    if [[ -z "$url" ]]; then
+        url="$(awk '/^URIs:/ { uri = $2 } /^Suites:/ && uri != "" && $0 !~ /security/ { print uri; exit }' \
+            /etc/apt/sources.list.d/*.sources 2>/dev/null)"
+    fi
+    printf '%s\n' "${url:-http://deb.debian.org/debian}"
+}
+
+# dn_fetch_engine SUITE: download and unpack docker.io, docker-cli and containerd of a Debian
+# suite (unstable or trixie) under .tmp/engines/SUITE; sets DN_ENGINE_BIN (dirs for PATH) and
+# DN_ENGINE_PACKAGE (the docker.io version). A warm run reuses what it unpacked before.
+dn_fetch_engine() {
+    local suite="$1" dir="$DN_TMP/engines/$1" log="$DN_LOGS/engine-fetch-$1.log" version root deb
+    command -v apt-get >/dev/null 2>&1 || { dn_warn "apt-get not found: cannot fetch the $suite engine"; return 1; }
+    command -v dpkg-deb >/dev/null 2>&1 || { dn_warn "dpkg-deb not found: cannot unpack the $suite engine"; return 1; }
+    mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs"
+    printf 'deb %s %s main\n' "$(dn_debian_mirror)" "$suite" >"$dir/apt/sources.list"
+    local opts=(
+        -o "Dir::Etc::SourceList=$dir/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache=$dir/apt/cache"
+        -o APT::Sandbox::User=root
+    )
+    : >"$log"
+    if ! apt-get "${opts[@]}" -q update >>"$log" 2>&1; then
+        dn_show_log "$log" 10
+        dn_warn "apt-get update of Debian $suite failed"
+        return 1
+    fi
+    version="$(apt-cache "${opts[@]}" show docker.io 2>>"$log" | awk '/^Version:/ { print $2; exit }')"
+    [[ -n "$version" ]] || { dn_warn "Debian $suite lists no docker.io"; return 1; }
+    root="$dir/root-${version//[^A-Za-z0-9.+-]/_}"
+    if [[ ! -x "$root/usr/sbin/dockerd" || ! -x "$root/usr/bin/docker" || ! -x "$root/usr/bin/containerd" ]]; then
+        dn_log "fetching docker.io $version, docker-cli and containerd from Debian $suite (log: $log)"
+        rm -rf "$dir/debs" "$root.partial"
+        mkdir -p "$dir/debs" "$root.partial"
+        if ! (cd "$dir/debs" && apt-get "${opts[@]}" -q download docker.io docker-cli containerd >>"$log" 2>&1); then
+            dn_show_log "$log" 10
+            dn_warn "apt-get download from Debian $suite failed"
+            return 1
+        fi
+        for deb in "$dir/debs"/*.deb; do
+            dpkg-deb -x "$deb" "$root.partial" || { dn_warn "dpkg-deb -x $deb failed"; return 1; }
+        done
+        rm -rf "$root" "$dir/debs"
+        mv "$root.partial" "$root"
+        # earlier versions' trees
+        find "$dir" -mindepth 1 -maxdepth 1 -name 'root-*' ! -path "$root" -exec rm -rf {} +
+    fi
+    DN_ENGINE_BIN="$root/usr/bin:$root/usr/sbin"
+    DN_ENGINE_PACKAGE="docker.io $version (Debian $suite)"
+}
+
+# dn_engine_runs BINDIRS: the dockerd, containerd and docker of that build run on this machine
+# (a build for a newer glibc fails at once).
+dn_engine_runs() {
+    local bindirs="$1"
+    PATH="$bindirs:$PATH" dockerd --version >/dev/null 2>&1 \
+        && PATH="$bindirs:$PATH" containerd --version >/dev/null 2>&1 \
+        && PATH="$bindirs:$PATH" docker --version >/dev/null 2>&1
+}
+
+# dn_ensure_engine_build: make DOCKERNET_ENGINE's dockerd and docker CLI the first on PATH.
+# unstable's build falls back to trixie's, with a message, when it cannot be fetched or run here.
+dn_ensure_engine_build() {
+    [[ -n "${DN_ENGINE_BUILD_READY:-}" ]] && return 0
+    dn_engine_choice
+    if [[ "$DN_ENGINE_CHOICE" == debian12 ]]; then
+        dn_ensure_debian12_engine
+        DN_ENGINE_PACKAGE="docker.io $(dpkg-query -W -f '${Version}' docker.io 2>/dev/null || echo '?') (Debian 12)"
+        DN_ENGINE_BUILD_READY=1
+        return 0
+    fi
+    dn_is_root || dn_die "DOCKERNET_ENGINE=$DN_ENGINE_CHOICE: fetching and running that engine needs root; set DOCKER_HOST to an engine instead"
+    # the system's runc and iptables serve the fetched engine
+    local missing=()
+    command -v runc >/dev/null 2>&1 || missing+=(runc)
+    command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+    command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+    ((${#missing[@]} == 0)) || dn_apt_install "${missing[@]}"
+    local suite=unstable
+    [[ "$DN_ENGINE_CHOICE" == trixie ]] && suite=trixie
+    if ! dn_fetch_engine "$suite" || ! dn_engine_runs "$DN_ENGINE_BIN"; then
+        if [[ "$suite" == unstable ]]; then
+            dn_warn "Debian unstable's docker.io cannot be fetched or does not run on this machine; falling back to trixie's (set DOCKERNET_ENGINE=trixie to ask for it)"
+            suite=trixie
+            DN_ENGINE_CHOICE=trixie
+            dn_fetch_engine trixie && dn_engine_runs "$DN_ENGINE_BIN" \
+                || dn_die "neither unstable's nor trixie's docker.io runs here; try DOCKERNET_ENGINE=debian12"
+        else
+            dn_die "Debian $suite's docker.io cannot be fetched or does not run on this machine; try DOCKERNET_ENGINE=debian12"
+        fi
+    fi
+    export PATH="$DN_ENGINE_BIN:$PATH"
+    dn_log "engine build: $DN_ENGINE_PACKAGE ($(dockerd --version 2>/dev/null))"
+    DN_ENGINE_BUILD_READY=1
+}
+
+# dn_ensure_debian12_engine: Debian 12's docker.io (Engine 20.10, API 1.41) at /usr/sbin/dockerd.
+dn_ensure_debian12_engine() {
+    if [[ ! -x /usr/sbin/dockerd ]] || ! dpkg-query -W -f '${Status}' docker.io 2>/dev/null | grep -q 'ok installed'; then
         dn_apt_install docker.io
     fi
+    [[ -x /usr/sbin/dockerd ]] || dn_die "/usr/sbin/dockerd still not found after installing docker.io"
+}
+
+# dn_ensure_docker_cli: the docker CLI is used by the harness and by the setup_docker
+# integration target: the one of DOCKERNET_ENGINE's build (for a private engine as for one
+# in DOCKER_HOST; a non-root user without a docker CLI gets told to install one).
+dn_ensure_docker_cli() {
+    if dn_is_root; then
+        dn_ensure_engine_build
+    fi
+    command -v docker >/dev/null 2>&1 || dn_die "no docker CLI on PATH; install one (Debian: docker.io or docker-cli)"
 }
 
 dn_ensure_dockerd() {
-    if ! command -v dockerd >/dev/null 2>&1; then
-        dn_apt_install docker.io
-    fi
-    command -v dockerd >/dev/null 2>&1 || dn_die "dockerd still not found after installing docker.io"
+    dn_ensure_engine_build
+    command -v dockerd >/dev/null 2>&1 || dn_die "dockerd still not found after preparing the $DN_ENGINE_CHOICE engine"
 }
 
 dn_ensure_busybox() {
@@ -312,15 +447,17 @@ client.ping()
 EOF
 }
 
-# dn_engine_paths: where the private engine keeps its state. Unix socket paths
-# are limited to 108 bytes and containerd puts its sockets two levels below the
-# exec-root, so a long repository path moves the engine under /tmp.
+# dn_engine_paths [NAME [OCTET]]: where the private engine keeps its state (.tmp/engine, or
+# .tmp/engine-NAME for a second engine such as the debian12 suite's, whose veth pair then uses
+# 198.18.OCTET.0/30). Unix socket paths are limited to 108 bytes and containerd puts its sockets
+# two levels below the exec-root, so a long repository path moves the engine under /tmp.
 dn_engine_paths() {
-    DN_ENGINE_DIR="$DN_TMP/engine"
+    local name="${1:-}" octet="${2:-100}"
+    DN_ENGINE_DIR="$DN_TMP/engine${name:+-$name}"
     local longest="$DN_ENGINE_DIR/exec/containerd/containerd.sock.ttrpc"
     if (( ${#longest} > 100 )); then
         local hash
-        hash="$(printf '%s' "$DN_REPO" | sha256sum | cut -c1-12)"
+        hash="$(printf '%s' "$DN_REPO$name" | sha256sum | cut -c1-12)"
         DN_ENGINE_DIR="/tmp/dockernet-$hash"
     fi
     DN_ENGINE_ID="$(printf '%s' "$DN_ENGINE_DIR" | sha256sum | cut -c1-8)"
@@ -328,8 +465,20 @@ dn_engine_paths() {
     DN_ENGINE_PIDFILE="$DN_ENGINE_DIR/docker.pid"
     DN_ENGINE_LOG="$DN_ENGINE_DIR/dockerd.log"
     # Benchmarking range (RFC 2544): never routed anywhere, only this veth pair.
-    DN_ENGINE_HOST_ADDR="198.18.100.1"
-    DN_ENGINE_NETNS_ADDR="198.18.100.2"
+    DN_ENGINE_HOST_ADDR="198.18.$octet.1"
+    DN_ENGINE_NETNS_ADDR="198.18.$octet.2"
+}
+
+# dn_engine_describe: "Docker Engine 28.5.2 (API 1.51)" of the engine at DOCKER_HOST, with the
+# package it came from when the harness started it.
+dn_engine_describe() {
+    local answer
+    answer="$(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null || echo 'unknown version')"
+    DN_ENGINE_DESC="Docker Engine $answer"
+    if [[ "${DN_ENGINE_STARTED:-0}" == 1 && -n "${DN_ENGINE_PACKAGE:-}" ]]; then
+        DN_ENGINE_DESC+=", $DN_ENGINE_PACKAGE"
+    fi
+    DN_ENGINE_DESC+=" at $DOCKER_HOST"
 }
 
 # dn_pid_is_our_engine PID: the process is alive and is a dockerd using our data-root.
@@ -665,6 +814,8 @@ dn_prepare() {
     # DN_NEED_ENGINE=0: only the multihost suite runs, which brings its own engines
     if [[ "${DN_NEED_ENGINE:-1}" == 1 ]]; then
         dn_setup_engine
+        dn_engine_describe
+        dn_log "engine: $DN_ENGINE_DESC"
         dn_build_image
     fi
     dn_layout_collection

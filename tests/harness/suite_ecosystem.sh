@@ -365,8 +365,10 @@ eco_step_ee() {
     cp "$DN_COLLECTION_DIR/tests/ecosystem/ee/execution-environment.yml" "$ee/"
     cp "$ECO_TARBALL" "$ee/collections/"
     printf -- '---\ncollections:\n  - name: /build/collections/%s\n    type: file\n' "$tarball" >"$ee/requirements.yml"
+    # The file name is given: left to itself, ansible-builder picks Dockerfile or Containerfile
+    # by which container runtime it finds on PATH, so the result would depend on the machine.
     (cd "$ee" && eco_run "$ECO_DIR/logs/ee-create.log" "$ECO_VENV/bin/ansible-builder" create \
-        --file execution-environment.yml --context context) || return 1
+        --file execution-environment.yml --context context --output-filename Containerfile) || return 1
     local want=(context/Containerfile context/_build/requirements.yml "context/_build/collections/$tarball")
     local path
     for path in "${want[@]}"; do

@@ -10,8 +10,6 @@
 # shellcheck source=tests/harness/podman.sh
 source "$DN_REPO/tests/harness/podman.sh"
 
-DN_PODMAN_TARGETS=(network_info network network_attachment network_prune topology network_probe)
-
 # dn_podman_write_integration_config FILE: the docker config's keys, pointed at the Podman service.
 dn_podman_write_integration_config() {
     cat >"$1" <<EOF
@@ -43,6 +41,6 @@ dn_suite_podman() {
         dn_podman_write_integration_config "$config"
         dn_log "podman suite: $(DOCKER_HOST="unix://$DN_PODMAN_SOCK" docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})') at unix://$DN_PODMAN_SOCK"
         set +e
-        "$DN_VENV/bin/ansible-test" integration --local --python "$DN_PYVER" --color no -v --continue-on-error "${DN_PODMAN_TARGETS[@]}"
+        "$DN_VENV/bin/ansible-test" integration --local --python "$DN_PYVER" --color no -v --continue-on-error "${DN_MODULE_TARGETS[@]}"
     )
 }

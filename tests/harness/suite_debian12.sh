@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# The debian12 suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR).
+#
+# Runs the module integration targets a second time, against a private Docker Engine 20.10
+# (Debian 12's docker.io, API 1.41): the oldest engine the collection supports, while the
+# other suites run on DOCKERNET_ENGINE (current by default). The engine runs in a network
+# namespace of its own with all its state under $DN_TMP/engine-debian12, beside the main one.
+# The targets ask the engine for its API version and assert, for what 1.41 lacks, the early
+# refusal instead. tests/run runs it only as root: starting an engine needs root.
+
+dn_suite_debian12() {
+    local config="$DN_COLLECTION_DIR/tests/integration/integration_config.yml" saved=""
+    if [[ -f "$config" ]]; then
+        saved="$(mktemp "$DN_TMP/integration_config.main.XXXXXX")"
+        cp "$config" "$saved"
+    fi
+    # A subshell: the second engine's paths, PATH and DOCKER_HOST stay in it, and the trap
+    # stops the engine and restores the main engine's config however the suite ends.
+    (
+        trap 'dn_engine_stop || true; if [[ -n "$saved" ]]; then mv -f "$saved" "$config"; else rm -f "$config"; fi' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        set -e
+        dn_ensure_debian12_engine
+        # Debian 12's dockerd, containerd and docker CLI, not the fetched build's
+        if [[ -n "${DN_ENGINE_BIN:-}" ]]; then
+            PATH="${PATH//"$DN_ENGINE_BIN:"/}"
+        fi
+        DN_ENGINE_PACKAGE="docker.io $(dpkg-query -W -f '${Version}' docker.io) (Debian 12)"
+        DN_ENGINE_STARTED=0
+        dn_engine_paths debian12 101
+        dn_engine_start_private
+        dn_engine_describe
+        dn_log "debian12 suite: $DN_ENGINE_DESC"
+        dn_build_image
+        dn_write_integration_config
+        set +e
+        "$DN_VENV/bin/ansible-test" integration --local --python "$DN_PYVER" --color no -v --continue-on-error \
+            "${DN_MODULE_TARGETS[@]}"
+    )
+}
