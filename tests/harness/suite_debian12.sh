@@ -21,12 +21,13 @@ dn_suite_debian12() {
         trap 'exit 130' INT
         trap 'exit 143' TERM
         set -e
-        dn_ensure_debian12_engine
-        # Debian 12's dockerd, containerd and docker CLI, not the fetched build's
+        # Debian 12's dockerd, containerd and docker CLI, not the build the other suites use
         if [[ -n "${DN_ENGINE_BIN:-}" ]]; then
             PATH="${PATH//"$DN_ENGINE_BIN:"/}"
         fi
-        DN_ENGINE_PACKAGE="docker.io $(dpkg-query -W -f '${Version}' docker.io) (Debian 12)"
+        DOCKERNET_ENGINE=debian12
+        DN_ENGINE_BUILD_READY=""
+        dn_ensure_engine_build
         DN_ENGINE_STARTED=0
         dn_engine_paths debian12 101
         dn_engine_start_private
