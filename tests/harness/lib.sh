@@ -226,8 +226,9 @@ dn_ensure_engine_build() {
             dn_warn "Debian unstable's docker.io cannot be fetched or does not run on this machine; falling back to trixie's (set DOCKERNET_ENGINE=trixie to ask for it)"
             suite=trixie
             DN_ENGINE_CHOICE=trixie
-            dn_fetch_engine trixie && dn_engine_runs "$DN_ENGINE_BIN" \
-                || dn_die "neither unstable's nor trixie's docker.io runs here; try DOCKERNET_ENGINE=debian12"
+            if ! dn_fetch_engine trixie || ! dn_engine_runs "$DN_ENGINE_BIN"; then
+                dn_die "neither unstable's nor trixie's docker.io runs here; try DOCKERNET_ENGINE=debian12"
+            fi
         else
             dn_die "Debian $suite's docker.io cannot be fetched or does not run on this machine; try DOCKERNET_ENGINE=debian12"
         fi
@@ -649,7 +650,7 @@ dn_install_traps() {
 # With DOCKERNET_KEEP_ENGINE=1 a private engine kept from an earlier run is reused.
 dn_setup_engine() {
     dn_ensure_docker_cli
-    dn_engine_paths
+    dn_engine_paths "" 100
     DN_ENGINE_KIND=""
     DN_ENGINE_NETNS=""
     DN_SWARM_ADDR=""

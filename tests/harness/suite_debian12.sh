@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# (SC2034: the DN_* and DOCKERNET_ENGINE set here are read by the lib.sh functions it calls)
 # The debian12 suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR).
 #
 # Runs the module integration targets a second time, against a private Docker Engine 20.10
