@@ -66,10 +66,10 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
         except ValidationError as exc:
             raise exc.within(f"networks[{index}]") from None
         if state.name in ALWAYS_PREDEFINED:
+            declaring = f"declaring it in a topology (which labels every network it declares with {TOPOLOGY_LABEL})"
             raise ValidationError(
                 f"networks[{index}].name",
-                refusal(PREDEFINED_BY_NAME[state.name], state.name, f"declaring it in a topology (which labels every network it declares with {TOPOLOGY_LABEL})")
-                + "; attachments can name it without declaring it",
+                refusal(PREDEFINED_BY_NAME[state.name], state.name, declaring) + "; attachments can name it without declaring it",
             )
         if state.name in seen:
             raise ValidationError(f"networks[{index}].name", f"{state.name!r} is declared twice (also networks[{seen[state.name]}]); declare each network once")
