@@ -111,9 +111,10 @@ def test_network_mode_of_inspect_and_list_results() -> None:
 def test_check_attachable_refuses(mode: str, network: t.Optional[t.Dict[str, t.Any]], field: str) -> None:
     with pytest.raises(ValidationError) as exc_info:
         check_attachable("web", {"HostConfig": {"NetworkMode": mode}}, network, str((network or {}).get("Name", "planned")))
-    assert exc_info.value.field == field
-    assert "docker run --network" in str(exc_info.value) and "'web'" in str(exc_info.value) or field == "network"
-    assert "cannot be connected to or disconnected from networks" in str(exc_info.value)
+    message = str(exc_info.value)
+    assert exc_info.value.field == field and message.startswith(f"{field}: ")
+    assert "docker run --network" in message and "cannot be connected to or disconnected from networks" in message
+    assert ("container 'web' has the network mode" in message) == (field == "container")
 
 
 @pytest.mark.parametrize("network", [{"Name": "bridge"}, {"Name": "backend"}, None])
