@@ -30,6 +30,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
@@ -97,7 +98,7 @@ def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network
 
 
 def is_default_bridge(network: t.Mapping[str, t.Any]) -> bool:
-    return (network.get("Options") or {}).get("com.docker.network.bridge.default_bridge") == "true" or (
+    return (network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION) == "true" or (
         network.get("Name") == "bridge" and network.get("Driver") == "bridge"
     )
 
@@ -211,6 +212,7 @@ def ensure_connected(
         container = _find_container(client, request.container)
     cname = container_name(container)
     if network_planned:
+        check_attachable(cname, container, None, request.network)
         result.after = request.endpoint.as_dict()
         result.act(f"connect container {cname} to network {request.network}")
         return result
@@ -239,6 +241,8 @@ def ensure_connected(
                 result={"differences": [d.as_dict() for d in result.differences]},
             )
     target = merged_endpoint(request.endpoint, actual, request.purge_aliases)
+    # Only a change is refused: a container created with --network host is on host as asked.
+    check_attachable(cname, container, network, net_name)
     check_endpoint_fits(client, request, network, str(container["Id"]))
     result.after = target.as_dict()
     if actual is not None:
@@ -322,6 +326,7 @@ def connect_unseen_swarm_network(
     the network cannot be confirmed to exist, so the connect is planned.
     """
     cname = container_name(container)
+    check_attachable(cname, container, None, request.network)
     target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
     result.after = target.as_dict()
     result.act(f"connect container {cname} to network {request.network}")
@@ -373,7 +378,8 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
         return result
     actual = endpoint_on(container, net_name, net_id)
     if actual is None:
-        return result
+        return result  # not there, whatever its network mode: nothing to refuse
+    check_attachable(container_name(container), container, network, net_name)
     result.before = actual.as_dict()
     result.act(f"disconnect container {container_name(container)} from network {net_name}")
     if not check_mode:

@@ -12,6 +12,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import (
     DockerError,
     encode_filters,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._predefined import BUILTIN_NETWORKS, NEVER_DANGLING
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 NETWORK_LIST_FILTERS = ("driver", "id", "label", "name", "scope", "type", "dangling")
@@ -75,16 +76,13 @@ def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t
     return result
 
 
-# Networks the daemon never reports as dangling.
-PREDEFINED_NETWORKS = frozenset({"bridge", "host", "none", "default", "ingress"})
-# What the type filter calls builtin (Podman's default network is "bridge" on its Docker API).
-BUILTIN_NETWORKS = frozenset({"bridge", "host", "none", "default"})
 # Filters applied here rather than by the daemon (see list_networks).
 LOCAL_FILTERS = ("dangling", "type", "scope")
 
 
 def matches_local_filters(network: t.Mapping[str, t.Any], filters: t.Mapping[str, t.Sequence[str]]) -> bool:
     """type and scope, which a network list entry answers too; a list of values means any of them."""
+    # What the type filter calls builtin (Podman's default network is "bridge" on its Docker API).
     if filters.get("type") and ("builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom") not in filters["type"]:
         return False
     if filters.get("scope") and str(network.get("Scope") or "local") not in filters["scope"]:
@@ -99,7 +97,7 @@ def matches_dangling(network: t.Mapping[str, t.Any], values: t.Optional[t.Sequen
 
 def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
     """The daemon's definition: not predefined, and no container or service uses it."""
-    return network.get("Name") not in PREDEFINED_NETWORKS and not network.get("Containers") and not network.get("Services")
+    return network.get("Name") not in NEVER_DANGLING and not network.get("Containers") and not network.get("Services")
 
 
 def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
@@ -158,6 +156,7 @@ def container_from_summary(summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]
         "Name": names[0] if names else "",
         "State": {"Running": summary.get("State") == "running"},
         "Config": {},
+        "HostConfig": {"NetworkMode": (summary.get("HostConfig") or {}).get("NetworkMode") or ""},
         "NetworkSettings": {"Networks": (summary.get("NetworkSettings") or {}).get("Networks") or {}},
     }
 

@@ -77,6 +77,8 @@ class NetworkState:
     config_from: t.Optional[str] = None
     labels: t.Optional[t.Dict[str, str]] = None
     purge_labels: bool = field(default=False, compare=False)
+    # The driver is bridge because the task gave none: a pre-defined network is not held to it.
+    driver_defaulted: bool = field(default=False, compare=False)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         """A plain, sorted view used for diffs and check-mode predictions (None fields left out)."""
@@ -218,6 +220,7 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
         config_from=config_from,
         labels=string_dict("labels", params.get("labels")),
         purge_labels=bool(params.get("purge_labels")),
+        driver_defaulted=driver is None and driver_default is not None,
     )
 
 

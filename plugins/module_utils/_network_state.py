@@ -38,6 +38,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     actual_from_inspect,
     predicted_state,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 # How long a create that lost a race waits for the winner's network to show up.
@@ -321,7 +322,13 @@ def ensure_present(
         return result
 
     actual = comparable_actual(actual_from_inspect(actual_raw))
+    predefined = predefined_network(client, actual_raw)
+    if predefined is not None and desired.driver_defaulted:
+        desired = replace(desired, driver=None)  # `name: host` only says it exists
     result.differences = network_differences(desired, actual)
+    if predefined is not None and (result.differences or recreate_mode == "always"):
+        # Nothing has been sent yet: the daemon would refuse the delete after the containers were disconnected.
+        raise refuse_change(predefined, desired.name, result.differences)
     target = predicted_state(desired, actual)
     result.before = actual.as_dict()
     result.after = target.as_dict()
@@ -361,6 +368,9 @@ def ensure_absent(
         actual_raw = inspect_network(client, name)
     if actual_raw is None:
         return result
+    predefined = predefined_network(client, actual_raw)
+    if predefined is not None:
+        raise refuse_removal(predefined, name)
     result.before = comparable_actual(actual_from_inspect(actual_raw)).as_dict()
     if attachments is None:
         attachments = attached_containers(client, actual_raw)

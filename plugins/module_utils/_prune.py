@@ -14,9 +14,9 @@ import datetime
 import re
 import typing as t
 
+from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_entry
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
-BUILTIN_NETWORKS = frozenset({"bridge", "host", "none"})
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -112,8 +112,8 @@ def prunable(
     selected = []
     for network in networks:
         name = str(network.get("Name"))
-        if name in BUILTIN_NETWORKS or name in keep or network.get("Id") in keep or network.get("Ingress"):
-            continue
+        if predefined_entry(network) is not None or name in keep or network.get("Id") in keep:
+            continue  # every name the daemon may own, whatever engine this is: prune never asks
         if name in config_sources:
             continue  # a config-only network another network still takes its settings from
         labels = {str(k): str(v) for k, v in (network.get("Labels") or {}).items()}

@@ -29,6 +29,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ad
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present, network_subnets
+from ansible_collections.dockernet.core.plugins.module_utils._predefined import ALWAYS_PREDEFINED, PREDEFINED_BY_NAME, predefined_entry, refusal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import IPNetwork, ValidationError
 
 TOPOLOGY_LABEL = "dockernet.topology"
@@ -64,6 +65,12 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
             state = desired_from_params(params)
         except ValidationError as exc:
             raise exc.within(f"networks[{index}]") from None
+        if state.name in ALWAYS_PREDEFINED:
+            declaring = f"declaring it in a topology (which labels every network it declares with {TOPOLOGY_LABEL})"
+            raise ValidationError(
+                f"networks[{index}].name",
+                refusal(PREDEFINED_BY_NAME[state.name], state.name, declaring) + "; attachments can name it without declaring it",
+            )
         if state.name in seen:
             raise ValidationError(f"networks[{index}].name", f"{state.name!r} is declared twice (also networks[{seen[state.name]}]); declare each network once")
         seen[state.name] = index
@@ -250,7 +257,7 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
-            if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared:
+            if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared and predefined_entry(network) is None:
                 outcome.add_network(ensure_absent(client, name, True, check_mode, network))
     return outcome
 
@@ -291,7 +298,7 @@ def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool,
         if detached_one.changed and not check_mode and container is not None:
             detached.add((str(container["Id"]), str(network["Id"])))
     names = {item.state.name for item in topology.networks}
-    names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name}
+    names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and predefined_entry(n) is None}
     # In check mode the declared attachments are still connected: do not plan disconnecting them twice.
     planned = {action for result in outcome.attachments for action in result.actions} if check_mode else set()
     for name in sorted(names):

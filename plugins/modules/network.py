@@ -16,6 +16,14 @@ description:
     recreates the network (see O(recreate)). Recreating loses nothing - every attached container,
     running or stopped, is reconnected with its aliases, static addresses, links and driver options.
   - If the new network cannot be created, the old one is restored with its containers and the task fails.
+  - The networks the daemon creates by itself (C(bridge), C(host), C(none); on a swarm node the ingress
+    network, recognised by its C(Ingress) flag, and C(docker_gwbridge); on Podman its default network) are
+    never removed or recreated. A task that only names one (O(name=host), or O(name=bridge) with options it
+    already has) is ok and unchanged; O(driver) is then not held to its default V(bridge). A task that asks
+    one for a difference, for O(recreate=always) or for O(state=absent) fails before anything is sent, in
+    check mode too, naming the network and the options; create a user-defined network instead.
+  - O(containers) cannot attach to C(host) or C(none), nor attach containers created with the network mode
+    C(host), C(none) or C(container:<name>) (see M(dockernet.core.network_attachment)).
 options:
   name:
     description:
@@ -107,6 +115,8 @@ options:
       - V(on_change) recreates the network when it differs from the task.
       - V(never) fails instead, listing every difference, and leaves the network untouched.
       - V(always) recreates it on every run (its containers are reconnected).
+      - A pre-defined network (C(bridge), C(host), C(none), ...) is never recreated; a difference or V(always)
+        fails before anything is sent.
     type: str
     choices: [on_change, never, always]
     default: on_change

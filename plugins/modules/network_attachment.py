@@ -15,6 +15,13 @@ description:
   - Each endpoint setting is compared only when given. When the endpoint exists with other settings, the
     container is disconnected and connected again with them (see O(reconnect)).
   - Input the daemon would refuse or silently ignore fails before anything changes, naming the option.
+  - A container gets the networks C(host) and C(none), and the network modes C(host), C(none) and
+    C(container:<name>), only when it is created (C(docker run --network ...)), so it cannot be connected to
+    or disconnected from networks. Connecting to C(host) or C(none), connecting such a container anywhere, or
+    changing its endpoint fails before anything is sent, in check mode too. A container created with
+    C(--network host) is already connected to C(host), so that task is ok and unchanged, and
+    O(state=disconnected) is ok and unchanged where the container simply is not on the network;
+    disconnecting it from the network its mode gave it fails.
 options:
   container:
     description: Exact name or full ID of the container.

@@ -13,8 +13,9 @@ description:
   - Like C(docker network prune), removes user-defined networks that have no endpoints and no swarm
     services and match every filter.
   - In check mode it lists exactly the networks a real run would remove, without removing them.
-  - The built-in networks, ingress networks and config-only networks still used by another network
-    are never removed.
+  - The daemon's own networks (C(bridge), C(host), C(none), any ingress network, C(docker_gwbridge), and
+    Podman's default network C(podman)) and config-only networks still used by another network are never
+    removed. Unlike C(docker network prune), C(docker_gwbridge) is kept even on a node that is not in a swarm.
   - As with C(docker network prune), a network that only stopped containers reference has no
     endpoints and is removed; name it in O(keep) to protect it.
 options:

@@ -17,6 +17,11 @@ description:
   - Every item is validated, and the whole run is planned, before the first change, so a topology with one
     bad item changes nothing.
   - Each network it creates carries the label C(dockernet.topology=<name>).
+  - The daemon's own networks (C(bridge), C(host), C(none), C(ingress), and C(docker_gwbridge) or Podman's
+    default network) are never created, recreated, removed or purged. O(networks) cannot declare C(bridge),
+    C(host), C(none) or C(ingress) (they would have to carry the label); O(attachments) may name C(bridge).
+    Attachments to C(host) or C(none), and of containers whose network mode is C(host), C(none) or
+    C(container:<name>), fail while the run is planned, so nothing changes.
   - An already converged topology costs one network list and one container list.
 options:
   name:

@@ -45,11 +45,19 @@ class FakeDaemon:
         self.networks[network["Id"]] = network
         return network
 
-    def add_container(self, name: str) -> t.Dict[str, t.Any]:
+    def add_predefined(self, name: str, driver: str, options: t.Optional[t.Dict[str, str]] = None) -> t.Dict[str, t.Any]:
+        """A network the daemon made itself: bridge (with the default-bridge option), host or none."""
+        network = self.add_network(name, "172.17.0.0/16" if driver == "bridge" else "")
+        network.update({"Driver": driver, "Options": dict(options or {})})
+        if driver != "bridge":
+            network["IPAM"]["Config"] = []
+        return network
+
+    def add_container(self, name: str, network_mode: str = "default") -> t.Dict[str, t.Any]:
         container_id = self._new_id()
         container = {
             "Id": container_id, "Name": "/" + name, "State": {"Running": True}, "Config": {"Hostname": container_id[:12]},
-            "NetworkSettings": {"Networks": {}},
+            "HostConfig": {"NetworkMode": network_mode}, "NetworkSettings": {"Networks": {}},
         }
         self.containers[container_id] = container
         return container
@@ -148,7 +156,8 @@ class FakeDaemon:
     def _summary(container: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         # The list carries endpoints without aliases, as the daemon's does.
         networks = {k: {kk: vv for kk, vv in v.items() if kk != "Aliases"} for k, v in container["NetworkSettings"]["Networks"].items()}
-        return {"Id": container["Id"], "Names": [container["Name"]], "State": "running", "NetworkSettings": {"Networks": networks}}
+        return {"Id": container["Id"], "Names": [container["Name"]], "State": "running",
+                "HostConfig": {"NetworkMode": container["HostConfig"]["NetworkMode"]}, "NetworkSettings": {"Networks": networks}}
 
 
 @pytest.fixture

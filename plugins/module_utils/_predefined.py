@@ -1,0 +1,159 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The networks an engine creates by itself, and the containers whose network mode is fixed.
+
+The one table of pre-defined networks: every module asks here whether a network is the
+daemon's own (never removed, recreated or pruned) and whether a container can be attached.
+Everything is pure except predefined_network(), which asks the daemon only for the two names
+that are the daemon's own on some engines and ordinary names elsewhere.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+if t.TYPE_CHECKING:
+    from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
+
+DEFAULT_BRIDGE_OPTION = "com.docker.network.bridge.default_bridge"
+
+ALWAYS = ""
+ON_SWARM = "swarm"
+ON_PODMAN = "podman"
+
+
+@dataclass(frozen=True)
+class Predefined:
+    """One network the engine creates by itself."""
+
+    name: str
+    what: str
+    # Where the name is the daemon's own: everywhere, on a swarm node, or on Podman.
+    only_on: str = ALWAYS
+    # `--filter type=builtin` lists it (the Engine's definition).
+    builtin: bool = False
+    # The daemon never counts it as dangling, even with no containers.
+    never_dangling: bool = False
+    # A container gets it only as its network mode at creation: no connect, no disconnect.
+    mode_only: bool = False
+
+
+PREDEFINED = (
+    Predefined("bridge", "the default bridge network", builtin=True, never_dangling=True),
+    Predefined("host", "the host's own network stack", builtin=True, never_dangling=True, mode_only=True),
+    Predefined("none", "the network mode without networking", builtin=True, never_dangling=True, mode_only=True),
+    Predefined("default", "the daemon's default network mode", builtin=True, never_dangling=True),
+    Predefined("ingress", "the swarm routing-mesh network", never_dangling=True),
+    Predefined("docker_gwbridge", "the bridge that connects swarm networks to the host", only_on=ON_SWARM),
+    Predefined("podman", "Podman's default network (listed as bridge)", only_on=ON_PODMAN),
+)
+PREDEFINED_BY_NAME: t.Mapping[str, Predefined] = {entry.name: entry for entry in PREDEFINED}
+BUILTIN_NETWORKS = frozenset(entry.name for entry in PREDEFINED if entry.builtin)
+NEVER_DANGLING = frozenset(entry.name for entry in PREDEFINED if entry.never_dangling)
+# Names that are the daemon's own on every engine: refused in a declaration without asking the daemon.
+ALWAYS_PREDEFINED = frozenset(entry.name for entry in PREDEFINED if entry.only_on == ALWAYS)
+MODE_ONLY_NETWORKS = frozenset(entry.name for entry in PREDEFINED if entry.mode_only)
+
+
+def predefined_entry(network: t.Mapping[str, t.Any]) -> t.Optional[Predefined]:
+    """The table entry a network inspect (or list) result may be, before asking where it runs (pure).
+
+    The default bridge is recognised by its option as well as its name (Podman lists its default
+    network as bridge), the swarm routing mesh by its Ingress flag whatever its name.
+    """
+    if str((network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION)) == "true":
+        return PREDEFINED_BY_NAME["bridge"]
+    if network.get("Ingress") is True:
+        return PREDEFINED_BY_NAME["ingress"]
+    return PREDEFINED_BY_NAME.get(str(network.get("Name") or ""))
+
+
+def is_mode_only(network: t.Mapping[str, t.Any]) -> bool:
+    """host and none: a container has them only as its network mode (pure)."""
+    entry = predefined_entry(network)
+    return entry is not None and entry.mode_only
+
+
+def _swarm_node(client: DockerClient) -> bool:
+    swarm = (client.get("/info") or {}).get("Swarm") or {}
+    return swarm.get("LocalNodeState") == "active"
+
+
+def _podman(client: DockerClient) -> bool:
+    from ansible_collections.dockernet.core.plugins.module_utils._engine import PODMAN, identify
+
+    return identify(client.version_info()).flavour == PODMAN
+
+
+def predefined_network(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.Optional[Predefined]:
+    """The entry when the network is the daemon's own; asks the daemon only for docker_gwbridge and podman."""
+    entry = predefined_entry(network)
+    if entry is None or entry.only_on == ALWAYS:
+        return entry
+    if entry.only_on == ON_SWARM:
+        return entry if _swarm_node(client) else None
+    return entry if _podman(client) else None
+
+
+FIX = "create a user-defined network instead (dockernet.core.network with a name of your own) and attach the containers to it"
+
+
+def refusal(entry: Predefined, name: str, asked: str) -> str:
+    """Why a task cannot have what it asks of a pre-defined network (pure)."""
+    return (
+        f"network {name!r} is {entry.what}, which the daemon creates by itself and never lets anyone remove or recreate, "
+        f"so {asked} cannot be applied; leave it out, or {FIX}"
+    )
+
+
+def refuse_change(entry: Predefined, name: str, differences: t.Sequence[Difference]) -> ValidationError:
+    """The error for a task whose options differ from a pre-defined network, or that asks for recreate: always (pure)."""
+    if differences:
+        asked = f"the task's {'; '.join(d.describe() for d in differences)} (Docker applies a change only by recreating the network)"
+        return ValidationError(differences[0].field, refusal(entry, name, asked), result={"differences": [d.as_dict() for d in differences]})
+    return ValidationError("recreate", refusal(entry, name, "recreate: always"))
+
+
+def refuse_removal(entry: Predefined, name: str) -> ValidationError:
+    return ValidationError("state", refusal(entry, name, "state: absent"))
+
+
+def container_network_mode(container: t.Mapping[str, t.Any]) -> str:
+    """HostConfig.NetworkMode of a container inspect (or list) result; empty when unknown (pure)."""
+    return str((container.get("HostConfig") or {}).get("NetworkMode") or "")
+
+
+def is_fixed_mode(mode: str) -> bool:
+    """host, none and container:<other>: modes that only docker run (create) can give a container."""
+    return mode in MODE_ONLY_NETWORKS or mode.startswith("container:")
+
+
+MODE_FIX = "a container gets such a network mode only when it is created (docker run --network ...), so it cannot be connected to or disconnected from networks"
+
+
+def check_attachable(
+    container_name: str, container: t.Mapping[str, t.Any], network: t.Optional[t.Mapping[str, t.Any]], network_name: str,
+) -> None:
+    """Refuse a connect or disconnect the daemon would refuse for the network mode (pure).
+
+    network is None when check mode plans a network that does not exist yet (always a user-defined one).
+    """
+    mode = container_network_mode(container)
+    if is_fixed_mode(mode):
+        raise ValidationError(
+            "container",
+            f"container {container_name!r} has the network mode {mode!r}: {MODE_FIX}. "
+            "Recreate the container without --network host/none/container:... to manage its networks",
+        )
+    if network is not None and is_mode_only(network):
+        what = PREDEFINED_BY_NAME[str(network.get("Name"))].what
+        raise ValidationError(
+            "network",
+            f"network {network_name!r} is {what}, which a container can only be created with (docker run --network {network_name}): "
+            f"{MODE_FIX}. Attach the container to a user-defined network instead",
+        )
