@@ -26,7 +26,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
 )
 
 SCOPES = ("local", "swarm", "global")
-# Options the daemon adds by itself; they are never a difference.
+# Options the daemon adds by itself: a difference only when the task gives them.
 DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
 ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
@@ -256,6 +256,21 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
         config_only=bool(inspect.get("ConfigOnly")),
         config_from=config_from,
         labels={str(k): str(v) for k, v in (inspect.get("Labels") or {}).items()},
+    )
+
+
+def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
+    """The actual state without what the engine adds by itself, as compared, shown in diffs and recreated from.
+
+    An option the engine would add anyway is kept when the desired state gives it: the task asked
+    for that value, so it is compared like any other (an overlay's VXLAN ID, for one).
+    """
+    asked_driver = (desired.driver_options if desired is not None else None) or {}
+    asked_ipam = (desired.ipam_options if desired is not None else None) or {}
+    return replace(
+        actual,
+        driver_options={k: v for k, v in (actual.driver_options or {}).items() if k not in DAEMON_DRIVER_OPTIONS or k in asked_driver},
+        ipam_options={k: v for k, v in (actual.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v or k in asked_ipam},
     )
 
 

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import create_network, ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
+    create_network,
+    ensure_absent,
+    ensure_present,
+    predicted_mac_changes,
+)
 
 
 def test_create_reads_the_new_network_back_with_one_inspect(daemon: t.Any) -> None:
@@ -47,3 +54,22 @@ def test_ensure_absent_without_a_listing_finds_attached_containers(daemon: t.Any
     daemon.attach(daemon.add_container("app"), network, ["api"])
     result = ensure_absent(daemon, "web", True, True)
     assert result.actions == ["disconnect container app from network web", "remove network web"]
+
+
+def _attachment(name: str, running: bool, mac: t.Optional[str], ipv4: t.Optional[str] = None) -> Attachment:
+    return Attachment(container_id=name * 4, container_name=name, running=running, endpoint=Endpoint(ipv4_address=ipv4), mac_address=mac)
+
+
+def test_check_mode_predicts_which_running_containers_get_another_mac() -> None:
+    attachments = [
+        _attachment("random", True, "fa:23:8f:cb:ca:36", "10.1.0.10"),  # Docker 28: a random MAC, not derived
+        _attachment("derived", True, "02:42:0a:01:00:0b", "10.1.0.11"),  # older engines derive it from the static address
+        _attachment("moved", True, "02:42:0a:01:00:0c", "10.1.0.12"),  # ... which the new pool no longer holds
+        _attachment("stopped", False, "fa:23:8f:cb:ca:37"),  # gets its MAC when it starts, on every engine
+        _attachment("none", True, None),
+    ]
+    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=False) == [
+        {"container": "random", "old": "fa:23:8f:cb:ca:36", "new": None},
+        {"container": "moved", "old": "02:42:0a:01:00:0c", "new": None},
+    ]
+    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=True) == []
