@@ -298,6 +298,10 @@ def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> 
             changes[key] = value
     if desired.labels is not None:
         changes["labels"] = dict(desired.labels) if desired.purge_labels or actual is None else {**(base.labels or {}), **desired.labels}
+    # A pool the daemon picked for an IP family the task turns off cannot be carried into a recreate.
+    off = {version for version, enabled in ((4, desired.enable_ipv4), (6, desired.enable_ipv6)) if enabled is False}
+    if off and desired.ipam_config is None:
+        changes["ipam_config"] = tuple(p for p in base.ipam_config or () if p.version not in off)
     if desired.ipam_config is not None:
         by_subnet = {p.subnet: p for p in base.ipam_config or ()}
         merged = []
@@ -310,6 +314,6 @@ def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> 
                 aux_addresses=pool.aux_addresses if pool.aux_addresses is not None else (old.aux_addresses if old else None),
             ))
         families = {p.version for p in desired.ipam_config}
-        merged += [p for p in base.ipam_config or () if p.version not in families]  # the daemon's own pools
+        merged += [p for p in base.ipam_config or () if p.version not in families | off]  # the daemon's own pools
         changes["ipam_config"] = tuple(sort_pools(merged))
     return replace(base, **changes)
