@@ -142,6 +142,14 @@ def explain_refusal(desired: NetworkState, error: DockerError) -> Exception:
         return ValidationError(
             "driver", f"{desired.driver!r} is not a network driver on this engine; use bridge, overlay, macvlan, ipvlan or an installed plugin"
         )
+    if desired.enable_ipv6 and "IPv6 address pool" in text and not any(p.version == 6 for p in desired.ipam_config or ()):
+        # Docker 27 and newer pick an IPv6 pool from a ULA prefix; older engines only from IPv6 ranges
+        # configured in the daemon's default-address-pools, which most do not have.
+        return ValidationError(
+            "enable_ipv6",
+            f"the engine has no IPv6 pool to pick from ({_daemon_words(text)}); give ipam_config an IPv6 pool, "
+            "for example {subnet: fd00:10::/64}, or add an IPv6 range to the daemon's default-address-pools",
+        )
     parent = (desired.driver_options or {}).get("parent")
     if parent and ("subinterface" in text or "parent interface" in text or "no such network interface" in text.lower()):
         return ValidationError(
