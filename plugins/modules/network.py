@@ -72,11 +72,17 @@ options:
     type: list
     elements: raw
   enable_ipv6:
-    description: Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
+    description:
+      - Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
+      - Without an IPv6 pool in O(ipam_config), the daemon picks one - Docker 27 and newer from its ULA prefix
+        (C(fd00::/8)), older engines only from IPv6 ranges in their C(default-address-pools); an engine with none
+        fails, naming this option. A pool the daemon picked is never a difference, and a recreate keeps it.
     type: bool
   enable_ipv4:
     description:
       - Enable IPv4. Needs Engine API 1.48 or newer; on older daemons the task fails before sending anything.
+      - V(false) with O(enable_ipv6=true) makes an IPv6-only network; a recreate that turns IPv4 (or IPv6) off
+        does not carry the daemon's pool of that family over.
     type: bool
   internal:
     description: Restrict external access to the network.
