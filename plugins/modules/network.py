@@ -304,7 +304,9 @@ changed_mac_addresses:
     - Empty where the engine keeps them (a MAC address it derives from a static IPv4 address that stays, or
       a MAC address it applies on connect, Engine API 1.54 and newer). Stopped containers are not listed - they
       get their MAC address when they start.
-    - In check mode, the containers predicted to get another one, with C(new) null.
+    - In check mode, the containers predicted to get another one, with C(new) null. The prediction errs on the
+      side of listing - on an engine that derives the MAC address from the IPv4 address, a container without a
+      static IPv4 address is listed, since its address may change too (the real run lists only real changes).
   returned: always
   type: list
   elements: dict
