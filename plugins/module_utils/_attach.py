@@ -24,6 +24,9 @@ class Attachment:
     container_name: str
     running: bool
     endpoint: Endpoint
+    # The MAC address the endpoint had (None when the engine reports none, as for a stopped container
+    # on Docker 28). Kept apart from the endpoint: a reconnect sends it only where the daemon applies it.
+    mac_address: t.Optional[str] = None
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {"container": self.container_name, "id": self.container_id, "running": self.running, **self.endpoint.as_dict()}
@@ -37,12 +40,12 @@ def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_i
     endpoint = endpoint_on(container, network_name, network_id)
     if endpoint is None:
         return None
-    # A reconnect must not pin the MAC address the daemon picked last time.
     return Attachment(
         container_id=str(container["Id"]),
         container_name=container_name(container),
         running=bool((container.get("State") or {}).get("Running")),
         endpoint=replace(endpoint, mac_address=None),
+        mac_address=endpoint.mac_address,
     )
 
 

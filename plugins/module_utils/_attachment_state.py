@@ -25,6 +25,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_on,
     endpoint_settings,
     merged_endpoint,
+    reported_dns_names,
     without_daemon_names,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
@@ -184,6 +185,7 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
         "ipv6_address": raw.get("GlobalIPv6Address") or None,
         "mac_address": raw.get("MacAddress") or None,
         "aliases": sorted(set(raw.get("Aliases") or []) - daemon_names(container)),
+        "dns_names": reported_dns_names(raw),
         "settings": actual_endpoint(container, raw).as_dict(),
     }
 

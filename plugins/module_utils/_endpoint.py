@@ -21,9 +21,13 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
 )
 
 ENDPOINT_OPTIONS = ("aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address")
-# Endpoint options newer than the oldest Engine API this collection speaks. The daemon
-# ignores a MAC address on connect before API 1.54, so it is gated there, not at 1.44.
-ENDPOINT_API_REQUIREMENTS = {"gw_priority": "1.48", "mac_address": "1.54"}
+# The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists
+# since API 1.44, but Docker 28.5.2 (API 1.51) accepts and ignores it at every API version from 1.41
+# to 1.51, for a running container and for a stopped one alike (recorded, then a random MAC on
+# start); the daemon fix (moby pull request 52040) ships with a later engine.
+MAC_ON_CONNECT_API = "1.54"
+# Endpoint options newer than the oldest Engine API this collection speaks, with the version they need.
+ENDPOINT_API_REQUIREMENTS = {"gw_priority": "1.48", "mac_address": MAC_ON_CONNECT_API}
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,30 @@ def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoin
 
 
 def daemon_names(container: t.Mapping[str, t.Any]) -> t.Set[str]:
-    """DNS names the daemon gives an endpoint by itself: they never count as user aliases."""
+    """DNS names the daemon gives an endpoint by itself: they never count as user aliases.
+
+    Before API 1.45 the daemon lists the short ID and the hostname among the endpoint's Aliases; from
+    1.45 on, Aliases holds only what was asked for, and every name it answers to is in DNSNames.
+    Stripping them covers both.
+    """
     names = {str(container.get("Id", ""))[:12], str(container.get("Name", "")).lstrip("/")}
     hostname = (container.get("Config") or {}).get("Hostname")
     if hostname:
         names.add(str(hostname))
     names.discard("")
     return names
+
+
+def reported_dns_names(raw: t.Mapping[str, t.Any]) -> t.Optional[t.List[str]]:
+    """The names the engine's DNS answers to for this endpoint, sorted, as it reports them (DNSNames).
+
+    None when the engine does not report them: Docker before API 1.44, Podman, or a container that is
+    not running (the daemon fills DNSNames only while the endpoint exists).
+    """
+    names = raw.get("DNSNames")
+    if not isinstance(names, list):
+        return None
+    return sorted({str(name) for name in names})
 
 
 def without_daemon_names(desired: Endpoint, container: t.Mapping[str, t.Any]) -> Endpoint:
@@ -259,6 +280,23 @@ def connect_body(container_id: str, endpoint: Endpoint) -> t.Dict[str, t.Any]:
     if endpoint.mac_address:
         config["MacAddress"] = endpoint.mac_address
     return {"Container": container_id, "EndpointConfig": config}
+
+
+def address_derived_mac(ipv4_address: str) -> str:
+    """The MAC address older engines (Docker 20.10, measured) give a bridge endpoint: 02:42 and the bytes of its IPv4 address."""
+    return ":".join(["02", "42"] + [f"{byte:02x}" for byte in ipaddress.IPv4Address(ipv4_address).packed])
+
+
+def mac_survives_reconnect(old_mac: t.Optional[str], static_ipv4: t.Optional[str], pinned: bool) -> bool:
+    """Whether an endpoint that had old_mac gets it back when a recreate reconnects it.
+
+    It does when the daemon applies a MAC address on connect (pinned: it is sent), or when the MAC is
+    the one derived from a static IPv4 address the endpoint keeps (older engines derive it again).
+    Docker 28 gives every new endpoint a random MAC, which no reconnect can reproduce below API 1.54.
+    """
+    if not old_mac or pinned:
+        return True
+    return static_ipv4 is not None and address_derived_mac(static_ipv4) == old_mac.lower()
 
 
 def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[str]:

@@ -26,7 +26,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
 )
 
 SCOPES = ("local", "swarm", "global")
-# Options the daemon adds by itself; they are never a difference.
+# Options the daemon adds by itself: a difference only when the task gives them.
 DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
 ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
@@ -262,6 +262,21 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
     )
 
 
+def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
+    """The actual state without what the engine adds by itself, as compared, shown in diffs and recreated from.
+
+    An option the engine would add anyway is kept when the desired state gives it: the task asked
+    for that value, so it is compared like any other (an overlay's VXLAN ID, for one).
+    """
+    asked_driver = (desired.driver_options if desired is not None else None) or {}
+    asked_ipam = (desired.ipam_options if desired is not None else None) or {}
+    return replace(
+        actual,
+        driver_options={k: v for k, v in (actual.driver_options or {}).items() if k not in DAEMON_DRIVER_OPTIONS or k in asked_driver},
+        ipam_options={k: v for k, v in (actual.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v or k in asked_ipam},
+    )
+
+
 def spelled_as_asked(actual: t.Mapping[str, str], desired: t.Mapping[str, str]) -> t.Dict[str, str]:
     """The actual driver options, an engine's own spelling of an option renamed to the task's one."""
     result = dict(actual)
@@ -286,6 +301,10 @@ def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> 
             changes[key] = value
     if desired.labels is not None:
         changes["labels"] = dict(desired.labels) if desired.purge_labels or actual is None else {**(base.labels or {}), **desired.labels}
+    # A pool the daemon picked for an IP family the task turns off cannot be carried into a recreate.
+    off = {version for version, enabled in ((4, desired.enable_ipv4), (6, desired.enable_ipv6)) if enabled is False}
+    if off and desired.ipam_config is None:
+        changes["ipam_config"] = tuple(p for p in base.ipam_config or () if p.version not in off)
     if desired.ipam_config is not None:
         by_subnet = {p.subnet: p for p in base.ipam_config or ()}
         merged = []
@@ -298,6 +317,6 @@ def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> 
                 aux_addresses=pool.aux_addresses if pool.aux_addresses is not None else (old.aux_addresses if old else None),
             ))
         families = {p.version for p in desired.ipam_config}
-        merged += [p for p in base.ipam_config or () if p.version not in families]  # the daemon's own pools
+        merged += [p for p in base.ipam_config or () if p.version not in families | off]  # the daemon's own pools
         changes["ipam_config"] = tuple(sort_pools(merged))
     return replace(base, **changes)

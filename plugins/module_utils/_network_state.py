@@ -22,7 +22,13 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import (
     disconnect,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import addresses_outside, without_addresses
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
+    MAC_ON_CONNECT_API,
+    addresses_outside,
+    endpoint_settings,
+    mac_survives_reconnect,
+    without_addresses,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
@@ -32,12 +38,12 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_compare im
     required_api_versions,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
-    DAEMON_DRIVER_OPTIONS,
-    ENGINE_IPAM_OPTIONS,
     NetworkState,
     actual_from_inspect,
+    comparable_actual,
     predicted_state,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -59,6 +65,8 @@ class NetworkResult:
     network: t.Optional[t.Dict[str, t.Any]] = None
     reconnected: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
     dropped_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
+    # Running containers a recreate gave another MAC address: container, old, new (None in check mode).
+    changed_mac_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
     # The network attachments are planned on: the real one after the task, or in check mode the
     # one it predicts (None when it would be created, the recreated view when it would be recreated).
     current: t.Optional[t.Mapping[str, t.Any]] = None
@@ -76,17 +84,9 @@ class NetworkResult:
             "network": self.network,
             "reconnected": self.reconnected,
             "dropped_addresses": self.dropped_addresses,
+            "changed_mac_addresses": self.changed_mac_addresses,
             "diff": {"before": self.before, "after": self.after},
         }
-
-
-def comparable_actual(actual: NetworkState) -> NetworkState:
-    """The actual state without what the engine adds by itself, as shown in diffs and recreated from."""
-    return replace(
-        actual,
-        driver_options={k: v for k, v in (actual.driver_options or {}).items() if k not in DAEMON_DRIVER_OPTIONS},
-        ipam_options={k: v for k, v in (actual.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v},
-    )
 
 
 def check_api(client: DockerClient, desired: NetworkState) -> None:
@@ -143,6 +143,14 @@ def explain_refusal(desired: NetworkState, error: DockerError) -> Exception:
         return ValidationError(
             "driver", f"{desired.driver!r} is not a network driver on this engine; use bridge, overlay, macvlan, ipvlan or an installed plugin"
         )
+    if desired.enable_ipv6 and "IPv6 address pool" in text and not any(p.version == 6 for p in desired.ipam_config or ()):
+        # Docker 27 and newer pick an IPv6 pool from a ULA prefix; older engines only from IPv6 ranges
+        # configured in the daemon's default-address-pools, which most do not have.
+        return ValidationError(
+            "enable_ipv6",
+            f"the engine has no IPv6 pool to pick from ({_daemon_words(text)}); give ipam_config an IPv6 pool, "
+            "for example {subnet: fd00:10::/64}, or add an IPv6 range to the daemon's default-address-pools",
+        )
     parent = (desired.driver_options or {}).get("parent")
     if parent and ("subinterface" in text or "parent interface" in text or "no such network interface" in text.lower()):
         return ValidationError(
@@ -196,6 +204,7 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
 
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
     subnets = network_subnets(network)
+    pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
     failures = []
     for attachment in attachments:
         endpoint = attachment.endpoint
@@ -204,13 +213,41 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments
             endpoint = without_addresses(endpoint, outside)
             result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
         try:
-            connect(client, str(network["Id"]), attachment.container_id, endpoint)
+            connect(client, str(network["Id"]), attachment.container_id, replace(endpoint, mac_address=attachment.mac_address) if pinned else endpoint)
         except DockerError as exc:
             failures.append(f"{attachment.container_name}: {exc}")
             continue
         # Report the settings the container got back, without the addresses that were dropped.
         result.reconnected.append(replace(attachment, endpoint=endpoint).as_dict())
+        if attachment.running and attachment.mac_address:
+            _note_mac_change(client, network, attachment, result)
     return failures
+
+
+def _note_mac_change(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> None:
+    """Read the MAC address a reconnected running container got; report it when it is not the old one."""
+    try:
+        container = client.get(f"/containers/{attachment.container_id}/json")
+    except DockerError:
+        container = {}
+    raw = endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}
+    new_mac = str(raw.get("MacAddress") or "").lower() or None
+    if new_mac != attachment.mac_address:
+        result.changed_mac_addresses.append({"container": attachment.container_name, "old": attachment.mac_address, "new": new_mac})
+
+
+def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
+    """The running containers a recreate would give another MAC address, as check mode reports them (new: None)."""
+    changes = []
+    for attachment in attachments:
+        if not attachment.running:
+            continue  # a stopped container gets its MAC address when it starts, on every engine
+        kept_ipv4 = attachment.endpoint.ipv4_address
+        if kept_ipv4 in addresses_outside(attachment.endpoint, subnets):
+            kept_ipv4 = None
+        if not mac_survives_reconnect(attachment.mac_address, kept_ipv4, pinned):
+            changes.append({"container": attachment.container_name, "old": attachment.mac_address, "new": None})
+    return changes
 
 
 def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
@@ -269,6 +306,7 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
             outside = addresses_outside(attachment.endpoint, subnets)
             if outside:
                 result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
+        result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
         return
     old_id = str(actual_raw["Id"])
     for attachment in attachments:
@@ -278,18 +316,25 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
         new_network = create_network(client, target)
     except DockerError as exc:
         try:
-            restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw)))
+            restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw), target))
         except DockerError as restore_exc:
             raise DockerError(
                 f"recreating network {name!r} failed ({exc}), and restoring the old network failed too ({restore_exc}); "
                 f"the network is gone and its container(s) {', '.join(a.container_name for a in attachments) or '(none)'} "
                 "are disconnected. Create it again and reconnect them"
             ) from None
-        failures = _reconnect(client, restored, attachments, NetworkResult(name=name))
+        restore = NetworkResult(name=name)
+        failures = _reconnect(client, restored, attachments, restore)
         detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
+        macs = "".join(
+            f"; container {c['container']!r} came back with MAC address {c['new']} instead of {c['old']} "
+            "(this engine does not apply a MAC address on connect)"
+            for c in restore.changed_mac_addresses
+        )
         raise DockerError(
             f"recreating network {name!r} failed ({exc}); the old network was restored with its "
-            f"{len(attachments)} container(s){detail}"
+            f"{len(attachments)} container(s){detail}{macs}",
+            result={"dropped_addresses": restore.dropped_addresses, "changed_mac_addresses": restore.changed_mac_addresses},
         ) from None
     failures = _reconnect(client, new_network, attachments, result)
     if failures:
@@ -321,7 +366,7 @@ def ensure_present(
         result.current = None if check_mode else result.network
         return result
 
-    actual = comparable_actual(actual_from_inspect(actual_raw))
+    actual = comparable_actual(actual_from_inspect(actual_raw), desired)
     predefined = predefined_network(client, actual_raw)
     if predefined is not None and desired.driver_defaulted:
         desired = replace(desired, driver=None)  # `name: host` only says it exists

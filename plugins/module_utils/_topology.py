@@ -173,7 +173,7 @@ def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
     except ValidationError as exc:
         raise exc.within(prefix) from None
     except DockerError as exc:
-        raise DockerError(f"{prefix}: {exc}", status=exc.status) from None
+        raise DockerError(f"{prefix}: {exc}", status=exc.status, result=exc.result) from None
 
 
 def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:

@@ -13,9 +13,15 @@ description:
   - Creates, compares, recreates and removes one Docker network, like C(docker network create) and
     C(docker network rm), idempotently and with check mode and diff support.
   - Every option is compared only when given. Docker cannot change a network in place, so a difference
-    recreates the network (see O(recreate)). Recreating loses nothing - every attached container,
-    running or stopped, is reconnected with its aliases, static addresses, links and driver options.
-  - If the new network cannot be created, the old one is restored with its containers and the task fails.
+    recreates the network (see O(recreate)). Recreating reconnects every attached container, running or
+    stopped, with its aliases, static addresses, links and driver options.
+  - What a recreate cannot keep is reported, never lost silently - a static address the new pools no longer
+    hold (RV(dropped_addresses)), and the MAC address of a running container where the engine cannot give
+    it back (RV(changed_mac_addresses)). Docker 28 gives every new endpoint a random MAC address and applies
+    a MAC address on connect only from Engine API 1.54; older engines derive it from a static IPv4 address,
+    which comes back with it.
+  - If the new network cannot be created, the old one is restored with its containers and the task fails;
+    the failure lists the MAC addresses the restore could not keep in RV(changed_mac_addresses).
   - The networks the daemon creates by itself (C(bridge), C(host), C(none); on a swarm node the ingress
     network, recognised by its C(Ingress) flag, and C(docker_gwbridge); on Podman its default network) are
     never removed or recreated. A task that only names one (O(name=host), or O(name=bridge) with options it
@@ -47,8 +53,9 @@ options:
     description:
       - Driver options (C(docker network create --opt)), for example C(com.docker.network.driver.mtu) or C(parent).
       - Values may be strings, numbers or booleans; they are compared as the strings the daemon stores.
-      - When given, the network's options must be exactly these (options the daemon adds itself, such as the
-        overlay VXLAN ID, are ignored).
+      - When given, the network's options must be exactly these. An option the daemon adds by itself (the
+        overlay VXLAN ID C(com.docker.network.driver.overlay.vxlanid_list)) is ignored when not listed here
+        and compared when listed.
     type: dict
     aliases: [options]
   ipam_driver:
@@ -73,11 +80,17 @@ options:
     type: list
     elements: raw
   enable_ipv6:
-    description: Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
+    description:
+      - Enable IPv6. Required when O(ipam_config) has an IPv6 pool.
+      - Without an IPv6 pool in O(ipam_config), the daemon picks one - Docker 27 and newer from its ULA prefix
+        (C(fd00::/8)), older engines only from IPv6 ranges in their C(default-address-pools); an engine with none
+        fails, naming this option. A pool the daemon picked is never a difference, and a recreate keeps it.
     type: bool
   enable_ipv4:
     description:
       - Enable IPv4. Needs Engine API 1.48 or newer; on older daemons the task fails before sending anything.
+      - V(false) with O(enable_ipv6=true) makes an IPv6-only network; a recreate that turns IPv4 (or IPv6) off
+        does not carry the daemon's pool of that family over.
     type: bool
   internal:
     description: Restrict external access to the network.
@@ -295,6 +308,22 @@ dropped_addresses:
   sample:
     - container: web
       addresses: [10.30.0.10]
+changed_mac_addresses:
+  description:
+    - Running containers that a recreate gave another MAC address than they had, with the old and the new one.
+    - Empty where the engine keeps them (a MAC address it derives from a static IPv4 address that stays, or
+      a MAC address it applies on connect, Engine API 1.54 and newer). Stopped containers are not listed - they
+      get their MAC address when they start.
+    - In check mode, the containers predicted to get another one, with C(new) null. The prediction errs on the
+      side of listing - on an engine that derives the MAC address from the IPv4 address, a container without a
+      static IPv4 address is listed, since its address may change too (the real run lists only real changes).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - container: web
+      old: "02:42:0a:1e:00:0a"
+      new: "6e:9a:21:d4:0f:3b"
 """
 
 import typing as t

@@ -40,7 +40,9 @@ options:
     description:
       - DNS aliases of the container on this network. By default these must be among its aliases; with
         O(purge_aliases=true) they must be exactly its aliases.
-      - Names the daemon adds by itself (the container's name, short ID and hostname) never count.
+      - Names the daemon adds by itself (the container's name, short ID and hostname) never count. Before
+        Engine API 1.45 the daemon lists the short ID and the hostname among the aliases; from 1.45 on it
+        lists only the asked aliases, and every name in C(DNSNames) (RV(attachment.dns_names)).
     type: list
     elements: str
   purge_aliases:
@@ -69,8 +71,9 @@ options:
     type: int
   mac_address:
     description:
-      - MAC address of the endpoint. The daemon ignores it on connect before Engine API 1.54, so on older
-        daemons the task fails instead of pretending.
+      - MAC address of the endpoint. The daemon accepts it on connect from Engine API 1.44 but ignores it
+        before 1.54 (measured on Docker 28.5.2, API 1.51, at every API version from 1.41 to 1.51, for running
+        and stopped containers), so on older daemons the task fails instead of pretending.
     type: str
   reconnect:
     description:
@@ -134,6 +137,20 @@ attachment:
     - The endpoint after the task. In check mode, the settings it would get. C(null) when disconnected.
   returned: always
   type: dict
+  contains:
+    aliases:
+      description: The asked aliases, without the names the daemon adds by itself.
+      type: list
+      elements: str
+    dns_names:
+      description:
+        - Every name the engine's DNS answers to on this network (the daemon's C(DNSNames)), sorted - the container
+          name, aliases, short ID and hostname. Not compared; not part of the diff.
+        - C(null) where the engine does not report them - Docker before Engine API 1.44, Podman, a container that
+          is not running - and when the container was read from the container list only (an unchanged
+          M(dockernet.core.topology) attachment). Not returned in check mode for a planned connect.
+      type: list
+      elements: str
   sample:
     network: backend
     network_id: 0c7f2d8e6b5a4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
@@ -143,6 +160,7 @@ attachment:
     ipv6_address: null
     mac_address: "02:42:0a:1e:00:0a"
     aliases: [api]
+    dns_names: [3f2a1b0c9d8e, api, web]
     settings:
       aliases: [api]
       ipv4_address: 10.30.0.10

@@ -12,6 +12,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_OPTIONS,
     Endpoint,
     actual_endpoint,
+    address_derived_mac,
     addresses_outside,
     connect_body,
     daemon_names,
@@ -19,9 +20,11 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_differences,
     endpoint_on,
     endpoint_settings,
+    mac_survives_reconnect,
     merged_endpoint,
     normalise_link,
     records_endpoint_config,
+    reported_dns_names,
     without_addresses,
     without_daemon_names,
 )
@@ -425,3 +428,54 @@ def test_docker_stopped_endpoint_is_still_compared() -> None:
     assert endpoint_differences(desired_endpoint({"ipv4_address": "10.10.0.6"}), actual) == [
         Difference("ipv4_address", "10.10.0.5", "10.10.0.6")
     ]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        pytest.param({"DNSNames": ["web", "api", "0123456789ab", "web-host"]}, ["0123456789ab", "api", "web", "web-host"], id="api-1.44-and-newer"),
+        pytest.param({"DNSNames": None}, None, id="stopped-container-on-docker-28"),
+        pytest.param({"Aliases": ["api", "0123456789ab"]}, None, id="before-api-1.44-or-podman"),
+        pytest.param({"DNSNames": ["web", "web"]}, ["web"], id="duplicates"),
+    ],
+)
+def test_reported_dns_names(raw: t.Dict[str, t.Any], expected: t.Optional[t.List[str]]) -> None:
+    assert reported_dns_names(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param({"Aliases": ["api", "0123456789ab", "web-host"]}, id="api-1.44-lists-daemon-names-in-aliases"),
+        pytest.param({"Aliases": ["api"], "DNSNames": ["web", "api", "0123456789ab", "web-host"]}, id="api-1.45-lists-them-in-dnsnames"),
+    ],
+)
+def test_aliases_are_the_asked_ones_on_every_api_version(raw: t.Dict[str, t.Any]) -> None:
+    assert actual_endpoint(CONTAINER, raw).aliases == ("api",)
+
+
+@pytest.mark.parametrize(
+    "ipv4, mac",
+    [
+        pytest.param("10.181.0.10", "02:42:0a:b5:00:0a", id="private"),
+        pytest.param("172.17.0.2", "02:42:ac:11:00:02", id="default-bridge"),
+    ],
+)
+def test_address_derived_mac(ipv4: str, mac: str) -> None:
+    assert address_derived_mac(ipv4) == mac
+
+
+@pytest.mark.parametrize(
+    "old_mac, static_ipv4, pinned, survives",
+    [
+        pytest.param(None, None, False, True, id="no-mac-nothing-to-lose"),
+        pytest.param("fa:23:8f:cb:ca:36", "10.181.0.10", True, True, id="pinned-where-the-daemon-applies-it"),
+        pytest.param("fa:23:8f:cb:ca:36", "10.181.0.10", False, False, id="random-mac-docker-28"),
+        pytest.param("02:42:0a:b5:00:0a", "10.181.0.10", False, True, id="derived-from-a-kept-static-address"),
+        pytest.param("02:42:0a:b5:00:0A", "10.181.0.10", False, True, id="derived-upper-case"),
+        pytest.param("02:42:0a:b5:00:0a", None, False, False, id="derived-from-a-dynamic-address"),
+        pytest.param("02:42:0a:b5:00:0a", "10.181.0.11", False, False, id="derived-from-another-address"),
+    ],
+)
+def test_mac_survives_reconnect(old_mac: t.Optional[str], static_ipv4: t.Optional[str], pinned: bool, survives: bool) -> None:
+    assert mac_survives_reconnect(old_mac, static_ipv4, pinned) is survives

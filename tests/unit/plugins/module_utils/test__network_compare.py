@@ -21,6 +21,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     NetworkState,
     Pool,
     actual_from_inspect,
+    comparable_actual,
     desired_from_params,
     spelled_as_asked,
 )
@@ -455,3 +456,44 @@ def test_podman_mtu_change_is_a_difference() -> None:
 )
 def test_spelled_as_asked(actual: t.Dict[str, str], desired: t.Dict[str, str], expected: t.Dict[str, str]) -> None:
     assert spelled_as_asked(actual, desired) == expected
+
+
+VXLAN = "com.docker.network.driver.overlay.vxlanid_list"
+OVERLAY_INSPECT = _inspect(Driver="overlay", Scope="swarm", Attachable=True, Options={VXLAN: "257"})
+
+
+@pytest.mark.parametrize(
+    "params, inspect, expected",
+    [
+        pytest.param({"driver": "overlay", "driver_options": {VXLAN: "257"}}, OVERLAY_INSPECT, [], id="vxlanid-asked-and-kept"),
+        pytest.param(
+            {"driver": "overlay", "driver_options": {VXLAN: "300"}}, OVERLAY_INSPECT,
+            [{"field": "driver_options", "before": {VXLAN: "257"}, "after": {VXLAN: "300"}}], id="vxlanid-asked-other",
+        ),
+        pytest.param({"driver": "overlay", "driver_options": {}}, OVERLAY_INSPECT, [], id="vxlanid-not-asked-ignored"),
+        pytest.param({"driver": "overlay"}, OVERLAY_INSPECT, [], id="driver-options-not-given"),
+        pytest.param(
+            {"ipam_options": {"driver": "host-local"}},
+            _inspect(IPAM={"Options": {"driver": "host-local"}, "Config": [{"Subnet": "10.10.0.0/24"}]}), [], id="podman-ipam-driver-asked",
+        ),
+        pytest.param(
+            {"ipam_options": {}},
+            _inspect(IPAM={"Options": {"driver": "host-local"}, "Config": [{"Subnet": "10.10.0.0/24"}]}), [], id="podman-ipam-driver-not-asked",
+        ),
+    ],
+)
+def test_engine_added_options_through_comparable_actual(params: t.Dict[str, t.Any], inspect: t.Dict[str, t.Any], expected: t.List[t.Any]) -> None:
+    """As ensure_present compares: the actual state made comparable for the desired one, then compared."""
+    desired = desired_from_params({"name": "backend", **params})
+    actual = comparable_actual(actual_from_inspect(inspect), desired)
+    assert [d.as_dict() for d in network_differences(desired, actual)] == expected
+
+
+def test_comparable_actual_without_a_desired_state_drops_what_the_engine_adds() -> None:
+    assert comparable_actual(actual_from_inspect(OVERLAY_INSPECT)).driver_options == {}
+
+
+def test_an_asked_vxlanid_shows_on_both_sides_of_the_diff() -> None:
+    desired = desired_from_params({"name": "backend", "driver": "overlay", "driver_options": {VXLAN: "257"}})
+    actual = comparable_actual(actual_from_inspect(OVERLAY_INSPECT), desired)
+    assert actual.as_dict()["driver_options"] == {VXLAN: "257"}

@@ -459,3 +459,25 @@ def test_malformed_pool_items_name_the_item(pool: t.Any, field: str) -> None:
 def test_iprange_alias_is_accepted() -> None:
     desired = desired_from_params({"name": "backend", "ipam_config": [{"subnet": "10.10.0.0/24", "iprange": "10.10.0.128/25"}]})
     assert desired.ipam_config is not None and desired.ipam_config[0].ip_range == "10.10.0.128/25"
+
+
+DAEMON_POOLS = {"Config": [{"Subnet": "172.20.0.0/16", "Gateway": "172.20.0.1"}, {"Subnet": "fde1:55bc:6bd2::/64", "Gateway": "fde1:55bc:6bd2::1"}]}
+
+
+@pytest.mark.parametrize(
+    "params, subnets",
+    [
+        # Docker 27 and newer pick an IPv6 pool from their ULA prefix: a recreate carries it over.
+        pytest.param({"enable_ipv6": True, "labels": {"a": "b"}}, ["172.20.0.0/16", "fde1:55bc:6bd2::/64"], id="daemon-pools-kept"),
+        pytest.param({"enable_ipv6": False}, ["172.20.0.0/16"], id="ipv6-turned-off-drops-its-pool"),
+        pytest.param({"enable_ipv4": False}, ["fde1:55bc:6bd2::/64"], id="ipv4-turned-off-drops-its-pool"),
+        pytest.param(
+            {"enable_ipv4": False, "enable_ipv6": True, "ipam_config": [{"subnet": "fd00:9::/64"}]}, ["fd00:9::/64"], id="asked-pool-ipv4-off",
+        ),
+        pytest.param({"ipam_config": [{"subnet": "10.9.0.0/24"}], "enable_ipv6": True}, ["10.9.0.0/24", "fde1:55bc:6bd2::/64"], id="asked-ipv4-pool"),
+    ],
+)
+def test_predicted_state_pools_of_the_daemon(params: t.Dict[str, t.Any], subnets: t.List[str]) -> None:
+    desired = desired_from_params({"name": "backend", **params})
+    predicted = predicted_state(desired, _actual(EnableIPv6=True, IPAM=DAEMON_POOLS))
+    assert [p.subnet for p in predicted.ipam_config or ()] == subnets

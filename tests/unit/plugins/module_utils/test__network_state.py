@@ -7,8 +7,19 @@ from __future__ import annotations
 
 import typing as t
 
+import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import create_network, ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
+    create_network,
+    ensure_absent,
+    ensure_present,
+    explain_refusal,
+    predicted_mac_changes,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 
 def test_create_reads_the_new_network_back_with_one_inspect(daemon: t.Any) -> None:
@@ -47,3 +58,42 @@ def test_ensure_absent_without_a_listing_finds_attached_containers(daemon: t.Any
     daemon.attach(daemon.add_container("app"), network, ["api"])
     result = ensure_absent(daemon, "web", True, True)
     assert result.actions == ["disconnect container app from network web", "remove network web"]
+
+
+def _attachment(name: str, running: bool, mac: t.Optional[str], ipv4: t.Optional[str] = None) -> Attachment:
+    return Attachment(container_id=name * 4, container_name=name, running=running, endpoint=Endpoint(ipv4_address=ipv4), mac_address=mac)
+
+
+def test_check_mode_predicts_which_running_containers_get_another_mac() -> None:
+    attachments = [
+        _attachment("random", True, "fa:23:8f:cb:ca:36", "10.1.0.10"),  # Docker 28: a random MAC, not derived
+        _attachment("derived", True, "02:42:0a:01:00:0b", "10.1.0.11"),  # older engines derive it from the static address
+        _attachment("moved", True, "02:42:0a:01:00:0c", "10.1.0.12"),  # ... which the new pool no longer holds
+        _attachment("stopped", False, "fa:23:8f:cb:ca:37"),  # gets its MAC when it starts, on every engine
+        _attachment("none", True, None),
+    ]
+    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=False) == [
+        {"container": "random", "old": "fa:23:8f:cb:ca:36", "new": None},
+        {"container": "moved", "old": "02:42:0a:01:00:0c", "new": None},
+    ]
+    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=True) == []
+
+
+IPV6_POOL_REFUSAL = "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network"
+
+
+@pytest.mark.parametrize(
+    "params, explained",
+    [
+        pytest.param({"enable_ipv6": True}, True, id="no-ipv6-pool-given-on-an-engine-before-docker-27"),
+        pytest.param({"enable_ipv6": True, "ipam_config": [{"subnet": "fd00:10::/64"}]}, False, id="pool-given-daemon-words-kept"),
+    ],
+)
+def test_an_engine_without_ipv6_pools_names_enable_ipv6(params: t.Dict[str, t.Any], explained: bool) -> None:
+    error = DockerError(IPV6_POOL_REFUSAL, status=500)
+    result = explain_refusal(desired_from_params({"name": "web", **params}), error)
+    if explained:
+        assert isinstance(result, ValidationError) and result.field == "enable_ipv6"
+        assert "give ipam_config an IPv6 pool" in str(result) and IPV6_POOL_REFUSAL in str(result)
+    else:
+        assert result is error
