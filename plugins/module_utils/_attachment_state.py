@@ -17,6 +17,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import atta
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
+    MAC_ON_CONNECT_API,
     Endpoint,
     actual_endpoint,
     daemon_names,
@@ -24,6 +25,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_differences,
     endpoint_on,
     endpoint_settings,
+    mac_survives_reconnect,
     merged_endpoint,
     reported_dns_names,
     without_daemon_names,
@@ -31,6 +33,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
@@ -58,10 +61,21 @@ class AttachmentResult:
     before: t.Dict[str, t.Any] = field(default_factory=dict)
     after: t.Dict[str, t.Any] = field(default_factory=dict)
     attachment: t.Optional[t.Dict[str, t.Any]] = None
+    # A running container's MAC address that a reconnect may not give back (Docker 28 gives every new
+    # endpoint a random one), and, once known, the change: {old, new}; new is None in check mode.
+    replaced_mac: t.Optional[str] = None
+    changed_mac_address: t.Optional[t.Dict[str, t.Optional[str]]] = None
 
     def act(self, action: str) -> None:
         self.actions.append(action)
         self.changed = True
+
+    def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
+        """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
+        self.attachment = view
+        new_mac = str((view or {}).get("mac_address") or "").lower() or None
+        if self.replaced_mac is not None and new_mac != self.replaced_mac:
+            self.changed_mac_address = {"old": self.replaced_mac, "new": new_mac}
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
@@ -71,6 +85,7 @@ class AttachmentResult:
             "actions": self.actions,
             "differences": [d.as_dict() for d in self.differences],
             "attachment": self.attachment,
+            "changed_mac_address": self.changed_mac_address,
             "diff": {"before": self.before, "after": self.after},
         }
 
@@ -249,6 +264,7 @@ def ensure_connected(
     result.after = target.as_dict()
     if actual is not None:
         result.act(f"disconnect container {cname} from network {net_name}")
+        note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None, check_mode)
     result.act(f"connect container {cname} to network {net_name}")
     if check_mode:
         result.attachment = {"network": net_name, "container": cname, "settings": target.as_dict()}
@@ -286,8 +302,24 @@ def ensure_connected(
         raise
     if refresh:
         refreshed = inspect_container(client, str(container["Id"])) or container
-        result.attachment = attachment_view(refreshed, network)
+        result.settle(attachment_view(refreshed, network))
     return result
+
+
+def note_replaced_mac(
+    client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint,
+    asked: bool, check_mode: bool,
+) -> None:
+    """Watch the MAC address a reconnect of a running container may lose; check mode predicts the loss.
+
+    A MAC address the task asks for is a change it wants, not a loss. A stopped container gets its MAC
+    address when it starts, on every engine.
+    """
+    if asked or not actual.mac_address or not (container.get("State") or {}).get("Running"):
+        return
+    result.replaced_mac = actual.mac_address
+    if check_mode and not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
+        result.changed_mac_address = {"old": actual.mac_address, "new": None}
 
 
 def _connected_meanwhile(

@@ -253,7 +253,7 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
         container_id = str(before_connect["Id"])
         if container_id not in refreshed:
             refreshed[container_id] = inspect_container(client, container_id) or before_connect
-        attached.attachment = attachment_view(refreshed[container_id], on_network)
+        attached.settle(attachment_view(refreshed[container_id], on_network))
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):

@@ -172,6 +172,28 @@ actions:
   sample:
     - disconnect container web from network backend
     - connect container web to network backend
+changed_mac_address:
+  description:
+    - When a reconnect (to change aliases, addresses or other settings) gave a running container another MAC
+      address on this network, the old one and the new one. Docker 28 gives every new endpoint a random MAC
+      address and ignores the old one on connect; Docker 20.10 and 26.1 derive it from the IPv4 address, so it
+      comes back with a static or re-assigned address. A MAC address the task asks for (O(mac_address)) is
+      not reported here.
+    - In check mode, the prediction, with C(new) set to C(null) - a running container whose MAC address is not
+      the one derived from the IPv4 address it keeps, on an engine before Engine API 1.54.
+    - C(null) when the MAC address was kept, or nothing was reconnected.
+  returned: always
+  type: dict
+  contains:
+    old:
+      description: The MAC address before the reconnect.
+      type: str
+    new:
+      description: The MAC address after it; C(null) in check mode.
+      type: str
+  sample:
+    old: "02:42:0a:1e:00:0a"
+    new: "6a:1f:3c:88:02:d1"
 differences:
   description: Each endpoint setting that differed, with its value before and the value asked for.
   returned: always

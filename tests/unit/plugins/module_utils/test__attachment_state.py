@@ -1,0 +1,84 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The MAC address a reconnect of one endpoint does not keep, reported and predicted."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
+    AttachmentRequest,
+    AttachmentResult,
+    ensure_connected,
+)
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+
+# What the fake daemon gives every endpoint it connects.
+FAKE_MAC = "02:42:ac:11:00:02"
+RANDOM_MAC = "6a:1f:3c:88:02:d1"
+
+
+def _attached(daemon: t.Any, mac: str, running: bool = True) -> t.Dict[str, t.Any]:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    container = daemon.add_container("app")
+    container["State"]["Running"] = running
+    daemon.attach(container, network, ["old"])
+    container["NetworkSettings"]["Networks"]["web"]["MacAddress"] = mac
+    return container
+
+
+@pytest.mark.parametrize(("replaced", "view", "expected"), [
+    (None, {"mac_address": RANDOM_MAC}, None),
+    (FAKE_MAC, {"mac_address": FAKE_MAC}, None),
+    (FAKE_MAC, {"mac_address": RANDOM_MAC.upper()}, {"old": FAKE_MAC, "new": RANDOM_MAC}),
+    (FAKE_MAC, None, {"old": FAKE_MAC, "new": None}),
+])
+def test_settle_reports_a_mac_address_the_reconnect_did_not_keep(
+    replaced: t.Optional[str], view: t.Optional[t.Dict[str, t.Any]], expected: t.Optional[t.Dict[str, t.Any]],
+) -> None:
+    result = AttachmentResult(container="app", network="web", replaced_mac=replaced)
+    result.settle(view)
+    assert result.attachment == view
+    assert result.changed_mac_address == expected
+    assert result.as_dict()["changed_mac_address"] == expected
+
+
+def test_a_reconnect_that_gets_another_mac_address_reports_both(daemon: t.Any) -> None:
+    _attached(daemon, RANDOM_MAC)
+    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), False)
+    assert result.changed
+    assert result.changed_mac_address == {"old": RANDOM_MAC, "new": FAKE_MAC}
+
+
+def test_a_reconnect_that_keeps_the_mac_address_reports_none(daemon: t.Any) -> None:
+    _attached(daemon, FAKE_MAC)
+    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), False)
+    assert result.changed
+    assert result.changed_mac_address is None
+
+
+def test_check_mode_predicts_the_loss_of_a_mac_address_not_derived_from_the_kept_ipv4_address(daemon: t.Any) -> None:
+    _attached(daemon, RANDOM_MAC)
+    calls = len(daemon.calls)
+    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), True)
+    assert result.changed_mac_address == {"old": RANDOM_MAC, "new": None}
+    assert not [c for c in daemon.calls[calls:] if not c.startswith("GET ")]
+
+
+def test_check_mode_predicts_no_loss_for_a_mac_address_derived_from_a_static_ipv4_address(daemon: t.Any) -> None:
+    _attached(daemon, "02:42:0a:01:00:0a")
+    request = AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",), ipv4_address="10.1.0.10"))
+    assert ensure_connected(daemon, request, True).changed_mac_address is None
+
+
+@pytest.mark.parametrize(("running", "endpoint"), [
+    (False, Endpoint(aliases=("new",))),
+    (True, Endpoint(aliases=("new",), mac_address="02:00:00:00:00:01")),
+])
+def test_a_stopped_container_or_an_asked_mac_address_is_no_loss(daemon: t.Any, running: bool, endpoint: Endpoint) -> None:
+    _attached(daemon, RANDOM_MAC, running=running)
+    for check_mode in (True, False):
+        assert ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=endpoint), check_mode).changed_mac_address is None
