@@ -13,6 +13,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
+    allocated,
     create_network,
     ensure_absent,
     ensure_present,
@@ -97,3 +98,20 @@ def test_an_engine_without_ipv6_pools_names_enable_ipv6(params: t.Dict[str, t.An
         assert "give ipam_config an IPv6 pool" in str(result) and IPV6_POOL_REFUSAL in str(result)
     else:
         assert result is error
+
+
+def test_a_created_swarm_network_is_returned_once_the_manager_allocated_it(daemon: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Docker 26.1 shows a new swarm network with no driver, pools or options for a moment."""
+    monkeypatch.setattr("ansible_collections.dockernet.core.plugins.module_utils._network_state.RACE_WAIT_SECONDS", 0)
+    answers = iter([{"Id": "s1", "Name": "ov", "Scope": "swarm", "Driver": "", "IPAM": {"Config": None}}] * 2)
+    allocated_network = {"Id": "s1", "Name": "ov", "Scope": "swarm", "Driver": "overlay", "IPAM": {"Config": [{"Subnet": "10.0.1.0/24"}]}}
+    monkeypatch.setattr(daemon, "get", lambda path, params=None: next(answers, allocated_network))
+    found = allocated(daemon, {"Id": "s1", "Name": "ov", "Scope": "swarm", "Driver": ""})
+    assert found == allocated_network
+
+
+def test_a_local_network_is_returned_as_inspected(daemon: t.Any) -> None:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    calls = len(daemon.calls)
+    assert allocated(daemon, network) is network
+    assert daemon.calls[calls:] == []
