@@ -208,9 +208,9 @@ def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, 
     Docker 26.1 answers an inspect right after the create with an empty driver, no pools and no
     options until the manager has allocated the network (measured; 28.5 answers allocated at once).
     """
-    for _ in range(RACE_WAIT_ATTEMPTS):
-        if network.get("Scope") != "swarm" or network.get("Driver"):
-            break
+    attempts = RACE_WAIT_ATTEMPTS
+    while attempts and network.get("Scope") == "swarm" and not network.get("Driver"):
+        attempts -= 1
         time.sleep(RACE_WAIT_SECONDS)
         network = t.cast(t.Dict[str, t.Any], client.get(f"/networks/{network['Id']}"))
     return network
