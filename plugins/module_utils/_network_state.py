@@ -50,6 +50,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
 # How long a create that lost a race waits for the winner's network to show up.
 RACE_WAIT_ATTEMPTS = 20
 RACE_WAIT_SECONDS = 0.1
+# How long a new swarm network may take to be allocated by a busy manager (seen: over 2 s on 20.10).
+ALLOCATION_WAIT_ATTEMPTS = 100
 
 
 @dataclass
@@ -205,10 +207,10 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
 def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
     """A swarm network as the manager shows it once allocated.
 
-    Docker 26.1 answers an inspect right after the create with an empty driver, no pools and no
-    options until the manager has allocated the network (measured; 28.5 answers allocated at once).
+    Docker 26.1, and 20.10 under load, answer an inspect right after the create with an empty driver,
+    no pools and no options until the manager has allocated the network (28.5 answered allocated here).
     """
-    attempts = RACE_WAIT_ATTEMPTS
+    attempts = ALLOCATION_WAIT_ATTEMPTS
     while attempts and network.get("Scope") == "swarm" and not network.get("Driver"):
         attempts -= 1
         time.sleep(RACE_WAIT_SECONDS)
