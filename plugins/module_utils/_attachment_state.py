@@ -27,6 +27,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     endpoint_settings,
     mac_survives_reconnect,
     merged_endpoint,
+    normalised_mac,
     reported_dns_names,
     without_daemon_names,
 )
@@ -73,7 +74,7 @@ class AttachmentResult:
     def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
         """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
         self.attachment = view
-        new_mac = str((view or {}).get("mac_address") or "").lower() or None
+        new_mac = normalised_mac((view or {}).get("mac_address"))
         if self.replaced_mac is not None and new_mac != self.replaced_mac:
             self.changed_mac_address = {"old": self.replaced_mac, "new": new_mac}
 

@@ -197,7 +197,7 @@ def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]
         link_local_ips=tuple(sorted({normalise_address(ip) or "" for ip in ipam.get("LinkLocalIPs") or []} - {""})),
         driver_opts={str(k): str(v) for k, v in (raw.get("DriverOpts") or {}).items()},
         gw_priority=int(raw.get("GwPriority") or 0),
-        mac_address=(str(raw.get("MacAddress")).lower() or None) if raw.get("MacAddress") else None,
+        mac_address=normalised_mac(raw.get("MacAddress")),
         addresses_unknown=unknown,
     )
 
@@ -280,6 +280,11 @@ def connect_body(container_id: str, endpoint: Endpoint) -> t.Dict[str, t.Any]:
     if endpoint.mac_address:
         config["MacAddress"] = endpoint.mac_address
     return {"Container": container_id, "EndpointConfig": config}
+
+
+def normalised_mac(value: t.Any) -> t.Optional[str]:
+    """A MAC address as the daemon reports it, in lower case; None when it reports none (pure)."""
+    return str(value).lower() if value else None
 
 
 def address_derived_mac(ipv4_address: str) -> str:

@@ -27,6 +27,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     addresses_outside,
     endpoint_settings,
     mac_survives_reconnect,
+    normalised_mac,
     without_addresses,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
@@ -247,7 +248,7 @@ def _note_mac_change(client: DockerClient, network: t.Mapping[str, t.Any], attac
     except DockerError:
         container = {}
     raw = endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}
-    new_mac = str(raw.get("MacAddress") or "").lower() or None
+    new_mac = normalised_mac(raw.get("MacAddress"))
     if new_mac != attachment.mac_address:
         result.changed_mac_addresses.append({"container": attachment.container_name, "old": attachment.mac_address, "new": new_mac})
 
