@@ -650,7 +650,7 @@ dn_install_traps() {
 # With DOCKERNET_KEEP_ENGINE=1 a private engine kept from an earlier run is reused.
 dn_setup_engine() {
     dn_ensure_docker_cli
-    dn_engine_paths "" 100
+    dn_engine_paths "" "${DOCKERNET_ENGINE_OCTET:-100}"
     DN_ENGINE_KIND=""
     DN_ENGINE_NETNS=""
     DN_SWARM_ADDR=""

@@ -30,7 +30,7 @@ dn_suite_debian12() {
         DN_ENGINE_BUILD_READY=""
         dn_ensure_engine_build
         DN_ENGINE_STARTED=0
-        dn_engine_paths debian12 101
+        dn_engine_paths debian12 "$(( ${DOCKERNET_ENGINE_OCTET:-100} + 1 ))"
         dn_engine_start_private
         dn_engine_describe
         dn_log "debian12 suite: $DN_ENGINE_DESC"
