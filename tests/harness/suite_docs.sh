@@ -3,7 +3,7 @@
 #
 # The generated documentation must be current: tests/harness/gen_docs.py renders the module
 # reference (docs/reference/) from ansible-doc, the role READMEs' diagrams from the
-# network_info fixtures in docs/diagrams/, and docs/roles/ from the READMEs. This regenerates
+# network_info fixtures in docs/diagrams/. This regenerates
 # everything into a temporary directory and compares it with what the work tree holds.
 
 dn_suite_docs() {
@@ -28,5 +28,5 @@ dn_suite_docs() {
         echo "    .tmp/venv/bin/python tests/harness/gen_docs.py"
         return 1
     fi
-    echo "suite docs: docs/reference, the role README diagrams and docs/roles are current"
+    echo "suite docs: docs/reference and the role README diagrams are current"
 }

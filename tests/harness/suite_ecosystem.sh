@@ -7,7 +7,7 @@
 #              a user needs does
 #   install    the tarball installs into a fresh collections path, which is the only one used from
 #              then on; ansible-galaxy and ansible-doc find the collection there
-#   demo       docs/demo/demo.yml of the installed collection, twice (the second run changes
+#   demo       playbooks/demo.yml of the installed collection, twice (the second run changes
 #              nothing), every module loaded from the fresh path; then its objects are removed
 #   ee         meta/execution-environment.yml is valid for ansible-builder schema 3 and
 #              `ansible-builder introspect` finds requirements.txt and bindep.txt through it;
@@ -196,7 +196,7 @@ eco_step_build() {
 
     # what a user needs: metadata, docs, every module, role, filter and doc fragment of the repository
     local required=(MANIFEST.json FILES.json README.md CHANGELOG.md changelogs/changelog.yaml meta/runtime.yml
-        meta/execution-environment.yml requirements.txt bindep.txt docs/getting-started.md docs/demo/demo.yml)
+        meta/execution-environment.yml requirements.txt bindep.txt docs/getting-started.md playbooks/demo.yml)
     for path in LICENSE LICENSE.md COPYING; do
         [[ -f "$DN_REPO/$path" ]] && required+=("$path")
     done
@@ -312,8 +312,8 @@ eco_recap() {
 }
 
 eco_step_demo() {
-    local playbook="$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" run log totals ok changed failed unreachable
-    [[ -f "$playbook" ]] || { eco_fail "the installed collection has no docs/demo/demo.yml"; return 1; }
+    local playbook="$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" run log totals ok changed failed unreachable
+    [[ -f "$playbook" ]] || { eco_fail "the installed collection has no playbooks/demo.yml"; return 1; }
     eco_claim_demo_objects || return 1
     for run in 1 2; do
         log="$ECO_DIR/logs/demo-run$run.log"
@@ -399,7 +399,7 @@ eco_step_changelog() {
     (cd "$copy" && eco_run "$log" "${changelog[@]}" generate) || return 1
     if ! diff -u "$DN_COLLECTION_DIR/CHANGELOG.md" "$copy/CHANGELOG.md" >"$ECO_DIR/changelog/CHANGELOG.md.diff"; then
         head -n 30 "$ECO_DIR/changelog/CHANGELOG.md.diff"
-        eco_fail "CHANGELOG.md is stale: run \`antsibull-changelog generate\` (see docs/contributing.md)"
+        eco_fail "CHANGELOG.md is stale: run \`antsibull-changelog generate\` (see CONTRIBUTING.md)"
         status=1
     fi
 
@@ -420,7 +420,7 @@ print(version, releases[version]["release_date"])
     if ! diff -u "$ECO_DIR/changelog/changelog.yaml.orig" "$copy/changelogs/changelog.yaml" >"$ECO_DIR/changelog/changelog.yaml.diff"; then
         cat "$ECO_DIR/changelog/changelog.yaml.diff"
         eco_fail "changelogs/changelog.yaml misses plugins released in $version (above); add them with" \
-            "\`antsibull-changelog release --version $version --date $date --update-existing --reload-plugins\` (see docs/contributing.md)"
+            "\`antsibull-changelog release --version $version --date $date --update-existing --reload-plugins\` (see CONTRIBUTING.md)"
         status=1
     fi
     ((status == 0)) && eco_log "changelog: fragments lint clean; CHANGELOG.md current; release $version ($date) lists every plugin added in it"
@@ -454,7 +454,7 @@ EOF
     fi
     printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$DN_PY" >"$pdd/inventory/hosts"
     cp "$DN_COLLECTION_DIR"/tests/ecosystem/runner/project/*.yml "$pdd/project/"
-    cp "$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" "$pdd/project/demo.yml"
+    cp "$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" "$pdd/project/demo.yml"
 }
 
 # eco_runner_job IDENT PLAYBOOK CHANGED [CMDLINE] [MODULE_ROOT]: one job, `ansible-runner run PDD
