@@ -328,7 +328,7 @@ eco_demo_run() {
     totals="$(eco_recap "$log")"
     [[ "$totals" != none ]] || { eco_fail "demo $*: no PLAY RECAP (log: $log)"; return 1; }
     read -r ok changed failed unreachable <<<"$totals"
-    eco_log "demo $*: ok=$ok changed=$changed failed=$failed unreachable=$unreachable"
+    eco_log "demo ${*:-(converge)}: ok=$ok changed=$changed failed=$failed unreachable=$unreachable"
     ((failed == 0 && unreachable == 0)) || { eco_fail "demo $* had failures (log: $log)"; return 1; }
     if [[ "$want" == some ]] && ((changed == 0)); then
         eco_fail "demo $*: expected changes, got changed=0 (log: $log)"
