@@ -198,7 +198,8 @@ eco_step_build() {
 
     # what a user needs: metadata, docs, every module, role, filter and doc fragment of the repository
     local required=(MANIFEST.json FILES.json README.md CHANGELOG.md changelogs/changelog.yaml meta/runtime.yml
-        meta/execution-environment.yml requirements.txt bindep.txt docs/getting-started.md playbooks/demo.yml)
+        meta/execution-environment.yml requirements.txt bindep.txt docs/README.md docs/getting-started.md playbooks/demo.yml
+        CONTRIBUTING.md CODE_OF_CONDUCT.md)
     for path in LICENSE LICENSE.md COPYING; do
         [[ -f "$DN_REPO/$path" ]] && required+=("$path")
     done
