@@ -8,7 +8,8 @@
 #   install    the tarball installs into a fresh collections path, which is the only one used from
 #              then on; ansible-galaxy and ansible-doc find the collection there
 #   demo       `ansible-playbook dockernet.core.demo` from the installed collection, twice (the
-#              second run changes nothing), then its cleanup mode (demo_state=absent) twice, every
+#              second run changes nothing), then its cleanup mode (demo_state=absent) in check mode
+#              (nothing removed) and twice for real, every
 #              module loaded from the fresh path; nothing it named is left; a container of its
 #              name that it did not make stops it and survives its cleanup
 #   ee         meta/execution-environment.yml is valid for ansible-builder schema 3 and
@@ -350,9 +351,16 @@ eco_step_demo() {
     [[ -f "$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" ]] \
         || { eco_fail "the installed collection has no playbooks/demo.yml"; return 1; }
     eco_claim_demo_objects || return 1
-    # converge twice (changes, then none), then its cleanup mode twice (changes, then none)
+    # converge twice (changes, then none); its cleanup mode in check mode (changes reported, nothing
+    # removed), then for real twice (changes, then none)
     eco_demo_run "$logs/demo-run1.log" some || return 1
     eco_demo_run "$logs/demo-run2.log" none || return 1
+    local before
+    before="$(eco_demo_objects)"
+    eco_demo_run "$logs/demo-absent-check.log" some -e demo_state=absent --check || return 1
+    left="$(eco_demo_objects)"
+    [[ "$left" == "$before" && "$(wc -l <<<"$left")" == 3 ]] \
+        || { eco_fail "the cleanup mode's check run changed the engine: before ${before//$'\n'/, }; after ${left//$'\n'/, }"; return 1; }
     eco_demo_run "$logs/demo-absent1.log" some -e demo_state=absent || return 1
     eco_demo_run "$logs/demo-absent2.log" none -e demo_state=absent || return 1
     left="$(eco_demo_objects)"
