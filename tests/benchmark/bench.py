@@ -5,7 +5,7 @@
 
 Run it through ``bash tests/benchmark/run`` (it prepares the engine, the image,
 the collection copy and the benchmark's own virtual environment). See
-docs/performance.md for what is measured and how to read the table.
+docs/dev/benchmark.md for what is measured and how to read the table.
 """
 
 from __future__ import annotations

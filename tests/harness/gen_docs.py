@@ -12,8 +12,8 @@ It writes:
     return values), and a README.md index;
   - roles/<role>/README.md: the block between the generated-diagram markers, the Mermaid text of
     dockernet.core.topology_diagram for docs/diagrams/<role>.network_info.json (and
-    <role>.containers.json for aliases);
-  - docs/roles/<role>.md: a copy of each role README, so the docs site has it.
+    <role>.containers.json for aliases).
+The role READMEs are the one source of each role's guide; its reference page links to it.
 It prints the paths it wrote, relative to the output directory, one per line.
 
 The Python running this needs ansible-core (the one of the test harness: .tmp/venv/bin/python).
@@ -371,7 +371,7 @@ def role_page(fqcn: str, data: t.Mapping[str, t.Any]) -> str:
         "",
         f"# {fqcn} (role)",
         "",
-        f"How to use it, with a diagram: [roles/{role}/README.md](../roles/{role}.md).",
+        f"How to use it, with a diagram: [roles/{role}/README.md](../../roles/{role}/README.md).",
         "",
     ]
     for entry_point in sorted(data.get("entry_points") or {}):
@@ -483,7 +483,6 @@ def role_files(root: Path) -> t.Dict[str, str]:
         if block is not None:
             readme = with_diagram(readme, block, f"roles/{role}/README.md")
         files[f"roles/{role}/README.md"] = readme
-        files[f"docs/roles/{role}.md"] = GENERATED.format(source=f"roles/{role}/README.md") + "\n" + readme
     return files
 
 

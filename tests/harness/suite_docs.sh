@@ -3,8 +3,10 @@
 #
 # The generated documentation must be current: tests/harness/gen_docs.py renders the module
 # reference (docs/reference/) from ansible-doc, the role READMEs' diagrams from the
-# network_info fixtures in docs/diagrams/, and docs/roles/ from the READMEs. This regenerates
-# everything into a temporary directory and compares it with what the work tree holds.
+# network_info fixtures in docs/diagrams/. This regenerates
+# everything into a temporary directory and compares it with what the work tree holds. Then every
+# relative link of the Markdown files must lead to a file and heading that exist
+# (tests/harness/check_links.py).
 
 dn_suite_docs() {
     local out rc=0 relative
@@ -28,5 +30,9 @@ dn_suite_docs() {
         echo "    .tmp/venv/bin/python tests/harness/gen_docs.py"
         return 1
     fi
-    echo "suite docs: docs/reference, the role README diagrams and docs/roles are current"
+    echo "suite docs: docs/reference and the role README diagrams are current"
+    if ! "$DN_PY" tests/harness/check_links.py --root "$PWD"; then
+        echo "suite docs: broken links (above): fix the link or the page it names"
+        return 1
+    fi
 }

@@ -7,8 +7,11 @@
 #              a user needs does
 #   install    the tarball installs into a fresh collections path, which is the only one used from
 #              then on; ansible-galaxy and ansible-doc find the collection there
-#   demo       docs/demo/demo.yml of the installed collection, twice (the second run changes
-#              nothing), every module loaded from the fresh path; then its objects are removed
+#   demo       `ansible-playbook dockernet.core.demo` from the installed collection, twice (the
+#              second run changes nothing), then its cleanup mode (demo_state=absent) in check mode
+#              (nothing removed) and twice for real, every
+#              module loaded from the fresh path; nothing it named is left; a container of its
+#              name that it did not make stops it and survives its cleanup
 #   ee         meta/execution-environment.yml is valid for ansible-builder schema 3 and
 #              `ansible-builder introspect` finds requirements.txt and bindep.txt through it;
 #              `ansible-builder create` writes the build context of tests/ecosystem/ee (no image)
@@ -17,8 +20,8 @@
 #              is listed in changelogs/changelog.yaml
 #   runner     AWX-style jobs with ansible-runner and a private data directory: a check job of
 #              the bridge_tiers role on a fresh engine (changes reported, nothing made), the real
-#              job twice (changes, then none), the demo (with -vvv: modules from the fresh path)
-#              and a check job of it, then the role with state absent
+#              job twice (changes, then none), the demo (with -vvv: modules from the fresh path),
+#              a check job of it and its cleanup job, then the role with state absent
 #
 # The tools (ansible-runner, antsibull-changelog, ansible-builder) live in a venv of their own,
 # $DN_TMP/eco-venv, never in the harness venv or the collection's requirements. Networks and
@@ -196,7 +199,8 @@ eco_step_build() {
 
     # what a user needs: metadata, docs, every module, role, filter and doc fragment of the repository
     local required=(MANIFEST.json FILES.json README.md CHANGELOG.md changelogs/changelog.yaml meta/runtime.yml
-        meta/execution-environment.yml requirements.txt bindep.txt docs/getting-started.md docs/demo/demo.yml)
+        meta/execution-environment.yml requirements.txt bindep.txt docs/README.md docs/getting-started.md playbooks/demo.yml
+        CONTRIBUTING.md CODE_OF_CONDUCT.md)
     for path in LICENSE LICENSE.md COPYING; do
         [[ -f "$DN_REPO/$path" ]] && required+=("$path")
     done
@@ -311,42 +315,75 @@ eco_recap() {
     ' "$1"
 }
 
+# eco_demo_run LOG CHANGED ARGS...: `ansible-playbook -vvv dockernet.core.demo ARGS` from the fresh
+# collections path, as a user of the tarball runs it; it must succeed, report changes (CHANGED some)
+# or none (none), and load every dockernet.core module from the fresh path.
+eco_demo_run() {
+    local log="$1" want="$2" totals ok changed failed unreachable used outside
+    shift 2
+    if ! eco_isolated ansible-playbook -vvv dockernet.core.demo -e "demo_docker_host=$DOCKER_HOST" \
+        -e "demo_image=$DN_TEST_IMAGE" -e "ansible_python_interpreter=$DN_PY" "$@" >"$log" 2>&1; then
+        dn_show_log "$log" 30
+        eco_fail "ansible-playbook dockernet.core.demo $* failed (log: $log)"
+        return 1
+    fi
+    totals="$(eco_recap "$log")"
+    [[ "$totals" != none ]] || { eco_fail "demo $*: no PLAY RECAP (log: $log)"; return 1; }
+    read -r ok changed failed unreachable <<<"$totals"
+    eco_log "demo ${*:-(converge)}: ok=$ok changed=$changed failed=$failed unreachable=$unreachable"
+    ((failed == 0 && unreachable == 0)) || { eco_fail "demo $* had failures (log: $log)"; return 1; }
+    if [[ "$want" == some ]] && ((changed == 0)); then
+        eco_fail "demo $*: expected changes, got changed=0 (log: $log)"
+        return 1
+    fi
+    if [[ "$want" == none ]] && ((changed != 0)); then
+        eco_fail "demo $*: reported changed=$changed, expected changed=0 (log: $log)"
+        return 1
+    fi
+    used="$(grep -oE 'Using module file [^ ]+' "$log" | awk '{print $4}' | grep '/ansible_collections/dockernet/core/' | sort -u || true)"
+    outside="$(grep -vF -- "$ECO_FRESH/ansible_collections/dockernet/core/plugins/modules/" <<<"$used" || true)"
+    [[ -n "$used" ]] || { eco_fail "demo $*: no 'Using module file' line for a dockernet.core module (log: $log)"; return 1; }
+    [[ -z "$outside" ]] || { eco_fail "demo $* used modules outside $ECO_FRESH: $outside"; return 1; }
+}
+
 eco_step_demo() {
-    local playbook="$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" run log totals ok changed failed unreachable
-    [[ -f "$playbook" ]] || { eco_fail "the installed collection has no docs/demo/demo.yml"; return 1; }
+    local logs="$ECO_DIR/logs" left
+    [[ -f "$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" ]] \
+        || { eco_fail "the installed collection has no playbooks/demo.yml"; return 1; }
     eco_claim_demo_objects || return 1
-    for run in 1 2; do
-        log="$ECO_DIR/logs/demo-run$run.log"
-        if ! eco_isolated ansible-playbook -vvv "$playbook" -e "dockernet_docker_host=$DOCKER_HOST" \
-            -e "dockernet_test_image=$DN_TEST_IMAGE" -e "ansible_python_interpreter=$DN_PY" >"$log" 2>&1; then
-            dn_show_log "$log" 30
-            eco_fail "demo run $run failed (log: $log)"
-            return 1
-        fi
-        totals="$(eco_recap "$log")"
-        [[ "$totals" != none ]] || { eco_fail "demo run $run: no PLAY RECAP (log: $log)"; return 1; }
-        read -r ok changed failed unreachable <<<"$totals"
-        eco_log "demo run $run: ok=$ok changed=$changed failed=$failed unreachable=$unreachable"
-        ((failed == 0 && unreachable == 0)) || { eco_fail "demo run $run had failures (log: $log)"; return 1; }
-        if ((run == 1 && changed == 0)); then
-            eco_fail "demo run 1 on an engine without the demo's objects reported changed=0 (log: $log)"
-            return 1
-        fi
-        if ((run == 2 && changed != 0)); then
-            eco_fail "demo run 2 reported changed=$changed, expected changed=0 (log: $log)"
-            return 1
-        fi
-        # every dockernet.core module came from the fresh collections path
-        local used outside
-        used="$(grep -oE 'Using module file [^ ]+' "$log" | awk '{print $4}' | grep '/ansible_collections/dockernet/core/' | sort -u || true)"
-        outside="$(grep -vF -- "$ECO_FRESH/ansible_collections/dockernet/core/plugins/modules/" <<<"$used" || true)"
-        [[ -n "$used" ]] || { eco_fail "demo run $run: no 'Using module file' line for a dockernet.core module (log: $log)"; return 1; }
-        [[ -z "$outside" ]] || { eco_fail "demo run $run used modules outside $ECO_FRESH: $outside"; return 1; }
-    done
-    eco_log "demo: modules used from $ECO_FRESH: $(tr '\n' ' ' <<<"$used")"
-    # the demo has no teardown of its own
+    # converge twice (changes, then none); its cleanup mode in check mode (changes reported, nothing
+    # removed), then for real twice (changes, then none)
+    eco_demo_run "$logs/demo-run1.log" some || return 1
+    eco_demo_run "$logs/demo-run2.log" none || return 1
+    local before
+    before="$(eco_demo_objects)"
+    eco_demo_run "$logs/demo-absent-check.log" some -e demo_state=absent --check || return 1
+    left="$(eco_demo_objects)"
+    [[ "$left" == "$before" && "$(wc -l <<<"$left")" == 3 ]] \
+        || { eco_fail "the cleanup mode's check run changed the engine: before ${before//$'\n'/, }; after ${left//$'\n'/, }"; return 1; }
+    eco_demo_run "$logs/demo-absent1.log" some -e demo_state=absent || return 1
+    eco_demo_run "$logs/demo-absent2.log" none -e demo_state=absent || return 1
+    left="$(eco_demo_objects)"
+    [[ -z "$left" ]] || { eco_fail "the demo's cleanup mode left: ${left//$'\n'/, }"; return 1; }
+    eco_log "demo: converged, then removed everything it named, from $ECO_FRESH"
+
+    # a container of the demo's name that the demo did not make: the demo fails before creating
+    # anything, and its cleanup mode leaves the container alone
+    local foreign="${ECO_DEMO_CONTAINERS[0]}" log="$logs/demo-foreign.log"
+    eco_run "$logs/demo-foreign-setup.log" docker run --detach --name "$foreign" "$DN_TEST_IMAGE" sleep 3600 || return 1
+    if eco_isolated ansible-playbook dockernet.core.demo -e "demo_docker_host=$DOCKER_HOST" \
+        -e "demo_image=$DN_TEST_IMAGE" -e "ansible_python_interpreter=$DN_PY" >"$log" 2>&1; then
+        eco_fail "the demo converged next to a container $foreign it did not make (log: $log)"
+        return 1
+    fi
+    grep -q "exist without the label" "$log" || { eco_fail "the demo failed, but not for $foreign (log: $log)"; return 1; }
+    left="$(eco_demo_objects)"
+    [[ "$left" == "container $foreign" ]] || { eco_fail "after the refused run, expected only container $foreign, found: ${left//$'\n'/, }"; return 1; }
+    eco_demo_run "$logs/demo-foreign-absent.log" none -e demo_state=absent || return 1
+    left="$(eco_demo_objects)"
+    [[ "$left" == "container $foreign" ]] || { eco_fail "the cleanup mode touched $foreign it did not make: ${left//$'\n'/, }"; return 1; }
+    eco_log "demo: refused to use $foreign that it did not make, and its cleanup left it alone"
     eco_remove_demo_objects
-    [[ -z "$(eco_demo_objects)" ]] || { eco_fail "the demo's objects are still there after removing them: $(eco_demo_objects)"; return 1; }
 }
 
 # --------------------------------------------------------------------------
@@ -399,7 +436,7 @@ eco_step_changelog() {
     (cd "$copy" && eco_run "$log" "${changelog[@]}" generate) || return 1
     if ! diff -u "$DN_COLLECTION_DIR/CHANGELOG.md" "$copy/CHANGELOG.md" >"$ECO_DIR/changelog/CHANGELOG.md.diff"; then
         head -n 30 "$ECO_DIR/changelog/CHANGELOG.md.diff"
-        eco_fail "CHANGELOG.md is stale: run \`antsibull-changelog generate\` (see docs/contributing.md)"
+        eco_fail "CHANGELOG.md is stale: run \`antsibull-changelog generate\` (see CONTRIBUTING.md)"
         status=1
     fi
 
@@ -420,7 +457,7 @@ print(version, releases[version]["release_date"])
     if ! diff -u "$ECO_DIR/changelog/changelog.yaml.orig" "$copy/changelogs/changelog.yaml" >"$ECO_DIR/changelog/changelog.yaml.diff"; then
         cat "$ECO_DIR/changelog/changelog.yaml.diff"
         eco_fail "changelogs/changelog.yaml misses plugins released in $version (above); add them with" \
-            "\`antsibull-changelog release --version $version --date $date --update-existing --reload-plugins\` (see docs/contributing.md)"
+            "\`antsibull-changelog release --version $version --date $date --update-existing --reload-plugins\` (see CONTRIBUTING.md)"
         status=1
     fi
     ((status == 0)) && eco_log "changelog: fragments lint clean; CHANGELOG.md current; release $version ($date) lists every plugin added in it"
@@ -447,6 +484,8 @@ EOF
 ---
 dockernet_docker_host: "$DOCKER_HOST"
 dockernet_test_image: "$DN_TEST_IMAGE"
+demo_docker_host: "$DOCKER_HOST"
+demo_image: "$DN_TEST_IMAGE"
 EOF
     # ansible-runner keeps env/cmdline for every later job of its directory: one directory per job
     if [[ -n "$cmdline" ]]; then
@@ -454,7 +493,7 @@ EOF
     fi
     printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$DN_PY" >"$pdd/inventory/hosts"
     cp "$DN_COLLECTION_DIR"/tests/ecosystem/runner/project/*.yml "$pdd/project/"
-    cp "$ECO_FRESH/ansible_collections/dockernet/core/docs/demo/demo.yml" "$pdd/project/demo.yml"
+    cp "$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" "$pdd/project/demo.yml"
 }
 
 # eco_runner_job IDENT PLAYBOOK CHANGED [CMDLINE] [MODULE_ROOT]: one job, `ansible-runner run PDD
@@ -535,6 +574,9 @@ eco_step_runner() {
 '/, }"; return 1; }
     eco_runner_job demo-run demo.yml some -vvv "$ECO_FRESH" || return 1
     eco_runner_job demo-check demo.yml none --check || return 1
+    eco_runner_job demo-absent demo.yml some '-e demo_state=absent' || return 1
+    leftover="$(eco_demo_objects)"
+    [[ -z "$leftover" ]] || { eco_fail "the demo's cleanup job left: ${leftover//$'\n'/, }"; return 1; }
     eco_remove_demo_objects
 
     eco_runner_job role-absent bridge_tiers.yml some '-e eco_state=absent' || return 1

@@ -42,5 +42,5 @@ dn_suite_lint() {
     mkdir -p "$DN_TMP/lint-ansible-home"
     PATH="$DN_LINT_VENV/bin:$PATH" VIRTUAL_ENV="$DN_LINT_VENV" ANSIBLE_HOME="$DN_TMP/lint-ansible-home" \
         ANSIBLE_COLLECTIONS_PATH="$DN_COLLECTIONS" \
-        "$DN_LINT_VENV/bin/ansible-lint" --nocolor roles docs/demo/demo.yml meta/runtime.yml "$examples"/*.yml
+        "$DN_LINT_VENV/bin/ansible-lint" --nocolor roles playbooks/demo.yml meta/runtime.yml "$examples"/*.yml
 }
