@@ -6,7 +6,10 @@
 The spellings that mean the same (network_name, ipam_driver_options) are plain aliases in the
 argument spec. The options below are declared only so that a migrating task fails with the
 equivalent instead of being accepted and read differently; this module turns them into that
-message. Plain values in, one ValidationError out: no Ansible, no daemon.
+message. Declaring them is the one way to see them: AnsibleModule rejects an undeclared option
+with a generic "Unsupported parameters" before the module's code runs, and reading the raw
+arguments ahead of AnsibleModule would bypass its alias and type handling.
+Plain values in, one ValidationError out: no Ansible, no daemon.
 """
 
 from __future__ import annotations
