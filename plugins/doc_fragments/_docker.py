@@ -14,6 +14,9 @@ options:
       - Address of the Docker daemon, as C(unix:///path/to/socket), C(tcp://HOST:PORT) or C(ssh://USER@HOST).
       - When not given, the value of the E(DOCKER_HOST) environment variable is used, then
         C(unix:///var/run/docker.sock).
+      - A C(tcp://) address without TLS (neither O(validate_certs) nor O(tls)) gets a warning unless it is a loopback
+        address (C(127.0.0.0/8), C(::1), C(localhost)) - anyone who can reach the daemon's TCP port controls its host
+        as root.
     type: str
     aliases: [docker_url]
   api_version:

@@ -15,11 +15,12 @@ import typing as t
 Spec = t.Dict[str, t.Dict[str, t.Any]]
 
 NETWORK_SPEC: Spec = {
-    "name": {"type": "str", "required": True},
+    # network_name and ipam_driver_options: community.docker.docker_network's spellings, same meaning
+    "name": {"type": "str", "required": True, "aliases": ["network_name"]},
     "driver": {"type": "str"},
     "driver_options": {"type": "dict", "aliases": ["options"]},
     "ipam_driver": {"type": "str"},
-    "ipam_options": {"type": "dict"},
+    "ipam_options": {"type": "dict", "aliases": ["ipam_driver_options"]},
     # Pools are checked by _network_spec.desired_pool, which names the item and the fix for a malformed one.
     "ipam_config": {"type": "list", "elements": "raw"},
     "enable_ipv6": {"type": "bool"},

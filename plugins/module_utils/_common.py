@@ -18,7 +18,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     OptionError,
     resolve_connection,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._transport import sdk_import_error
+from ansible_collections.dockernet.core.plugins.module_utils._transport import plain_tcp_warning, sdk_import_error
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 T = t.TypeVar("T")
@@ -34,6 +34,10 @@ def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
 def connect(module: AnsibleModule) -> DockerClient:
     try:
         settings = resolve_connection(module.params, os.environ)
+        # before connecting, so a task that cannot connect carries the warning too
+        warning = plain_tcp_warning(settings)
+        if warning is not None:
+            module.warn(warning)
         import_error = sdk_import_error(settings)
         if import_error is not None:
             module.fail_json(msg=missing_required_lib("docker", reason="for an ssh:// docker_host"), exception=import_error)

@@ -15,6 +15,7 @@ Nothing here knows about Ansible or about the Engine API's JSON: it moves bytes 
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import os
 import select
 import socket
@@ -74,6 +75,42 @@ def parse_docker_host(docker_host: str, uses_tls: bool) -> Address:
     if port is None:
         port = DEFAULT_TLS_PORT if uses_tls else DEFAULT_PLAIN_PORT
     return Address("https" if uses_tls else "http", host=parsed.hostname, port=port)
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (also written as an IPv4-mapped IPv6 address): reachable from this machine only."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # any other host name may resolve to an address others can reach
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def plain_tcp_warning(settings: ConnectionSettings) -> t.Optional[str]:
+    """The warning for a tcp:// docker_host without TLS that other machines may reach, or None.
+
+    unix:// and ssh:// never warn (the socket's permissions or ssh guard them), nor does an address
+    that cannot be parsed: connecting reports that.
+    """
+    if settings.uses_tls:
+        return None
+    try:
+        address = parse_docker_host(settings.docker_host, uses_tls=False)
+    except OptionError:
+        return None
+    if address.scheme != "http" or is_loopback_host(address.host):
+        return None
+    return (
+        f"docker_host={settings.docker_host} talks to the Docker daemon over TCP without TLS: anyone who can reach "
+        f"port {address.port} on {address.host} controls that Docker host as root. Turn TLS on - start dockerd "
+        "with --tlsverify, --tlscacert, --tlscert and --tlskey, and set validate_certs: true with ca_path, "
+        "client_cert and client_key here (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH) - or use an ssh:// docker_host."
+    )
 
 
 def _readable_file(option: str, path: str) -> None:

@@ -34,8 +34,10 @@ options:
   name:
     description:
       - Exact name of the network. Never matched by ID prefix or substring.
+      - The alias C(network_name) is community.docker.docker_network's spelling.
     type: str
     required: true
+    aliases: [network_name]
   state:
     description:
       - V(present) creates the network or brings it to the given settings; V(absent) removes it.
@@ -65,12 +67,16 @@ options:
   ipam_options:
     description:
       - IPAM driver options. When given, they must be exactly these.
+      - The alias C(ipam_driver_options) is community.docker.docker_network's spelling.
     type: dict
+    aliases: [ipam_driver_options]
   ipam_config:
     description:
       - Address pools. IPv4 and IPv6 pools may be mixed. Pools are matched by subnet, not by list position;
         a key left out of a pool (such as the gateway) is the daemon's choice and is not compared.
-      - When given, the network's pools must be exactly these subnets, per IP family the list has a pool for.
+      - When given, the network's pools must be exactly these subnets, per IP family the list has a pool for,
+        so a pool the network has and the list leaves out is a difference (community.docker.docker_network
+        treats such a subset as unchanged).
         A family without a pool in the list is left to the daemon, which adds a pool of its own (for example
         the IPv4 pool every network gets before Engine API 1.48).
       - Each pool is a dict with C(subnet) (CIDR without host bits set, required), C(ip_range) (alias
@@ -137,6 +143,9 @@ options:
     description:
       - With O(state=absent), disconnect attached containers before removing the network. Without it,
         removing a network that has containers attached fails and names them.
+      - V(true) with O(state=present) fails before anything is sent, in check mode too. community.docker.docker_network
+        reads it as "recreate the network on every run"; here write O(recreate=always) for that, or leave it out,
+        since a network that differs is recreated anyway (O(recreate=on_change)).
     type: bool
     default: false
   containers:
@@ -154,6 +163,24 @@ options:
     type: str
     choices: [exact, append]
     default: exact
+  connected:
+    description:
+      - Not supported. Declared only to explain the migration from community.docker.docker_network, where it
+        lists the containers to attach and ignores their endpoint settings.
+      - Any value fails before anything is sent, in check mode too, with the equivalent to write - O(containers)
+        with the same names, and O(containers_mode=append) for C(appends=true). A missing or empty C(connected)
+        changes no attachment there; leave O(containers) out for that here, because O(containers=[]) disconnects
+        every container.
+    type: list
+    elements: raw
+  appends:
+    description:
+      - Not supported. Declared only to explain the migration from community.docker.docker_network, where
+        V(true) leaves containers that C(connected) does not list attached.
+      - Any value fails before anything is sent, in check mode too, with the equivalent to write -
+        O(containers_mode=append) (for V(true)) or O(containers_mode=exact) (for V(false), the default).
+    type: bool
+    aliases: [incremental]
 extends_documentation_fragment:
   - dockernet.core._docker
   - dockernet.core._attributes
@@ -332,6 +359,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import CONTAINERS_MODES, NETWORK_SPEC, spec
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
+from ansible_collections.dockernet.core.plugins.module_utils._migration import MIGRATION_SPEC, check_migration
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
 
@@ -341,6 +369,7 @@ def main() -> None:
         argument_spec=argument_spec(
             spec(
                 NETWORK_SPEC,
+                MIGRATION_SPEC,
                 state={"type": "str", "choices": ["present", "absent"], "default": "present"},
                 force={"type": "bool", "default": False},
                 containers={"type": "list", "elements": "raw"},
@@ -351,6 +380,7 @@ def main() -> None:
     )
 
     params = module.params
+    validated(module, lambda: check_migration(params))
     absent = params["state"] == "absent"
     name = validated(module, lambda: check_name("name", params["name"]))
     desired = None if absent else validated(module, lambda: desired_from_params(params))

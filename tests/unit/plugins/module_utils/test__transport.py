@@ -22,7 +22,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import Opt
 from ansible_collections.dockernet.core.plugins.module_utils._transport import (
     Address,
     HttpTransport,
+    is_loopback_host,
     parse_docker_host,
+    plain_tcp_warning,
     sdk_import_error,
     tls_context,
 )
@@ -67,6 +69,65 @@ def test_parse_docker_host_refuses(host: str, tls: bool, fragments: t.List[str])
         parse_docker_host(host, tls)
     for fragment in [f"docker_host={host!r}", *fragments]:
         assert fragment in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        pytest.param("127.0.0.1", True, id="ipv4-loopback"),
+        pytest.param("127.8.9.10", True, id="anywhere-in-127/8"),
+        pytest.param("::1", True, id="ipv6-loopback"),
+        pytest.param("[::1]", True, id="ipv6-loopback-bracketed"),
+        pytest.param("::ffff:127.0.0.1", True, id="ipv4-mapped-loopback"),
+        pytest.param("localhost", True, id="localhost"),
+        pytest.param("LocalHost.", True, id="localhost-any-case-fqdn"),
+        pytest.param("128.0.0.1", False, id="just-outside-127/8"),
+        pytest.param("0.0.0.0", False, id="unspecified"),
+        pytest.param("::", False, id="ipv6-unspecified"),
+        pytest.param("198.18.0.2", False, id="private-range"),
+        pytest.param("::ffff:192.0.2.1", False, id="ipv4-mapped-other"),
+        pytest.param("localhost.example", False, id="name-starting-with-localhost"),
+        pytest.param("docker.example", False, id="other-name"),
+    ],
+)
+def test_is_loopback_host(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
+
+
+@pytest.mark.parametrize(
+    "params, warns",
+    [
+        pytest.param({"docker_host": "tcp://192.0.2.10:2375"}, True, id="tcp-plain-remote"),
+        pytest.param({"docker_host": "tcp://192.0.2.10"}, True, id="tcp-plain-default-port"),
+        pytest.param({"docker_host": "http://192.0.2.10:2375"}, True, id="http-remote"),
+        pytest.param({"docker_host": "tcp://docker.example:2375"}, True, id="tcp-plain-name"),
+        pytest.param({"docker_host": "tcp://[2001:db8::1]:2375"}, True, id="tcp-plain-ipv6"),
+        pytest.param({"docker_host": "tcp://0.0.0.0:2375"}, True, id="tcp-plain-unspecified"),
+        pytest.param({"docker_host": "tcp://127.0.0.1:2375"}, False, id="tcp-plain-loopback"),
+        pytest.param({"docker_host": "tcp://127.0.0.3:2375"}, False, id="tcp-plain-loopback-range"),
+        pytest.param({"docker_host": "tcp://[::1]:2375"}, False, id="tcp-plain-ipv6-loopback"),
+        pytest.param({"docker_host": "tcp://localhost:2375"}, False, id="tcp-plain-localhost"),
+        pytest.param({"docker_host": "tcp://192.0.2.10:2376", "validate_certs": True}, False, id="tcp-verified-tls"),
+        pytest.param({"docker_host": "tcp://192.0.2.10:2376", "tls": True}, False, id="tcp-tls"),
+        pytest.param({"docker_host": "https://192.0.2.10:2376", "tls": True}, False, id="https"),
+        pytest.param({"docker_host": "unix:///var/run/docker.sock"}, False, id="unix"),
+        pytest.param({"docker_host": "ssh://root@192.0.2.10"}, False, id="ssh"),
+        pytest.param({"docker_host": "tcp://192.0.2.10:port"}, False, id="unparsable-left-to-connect"),
+    ],
+)
+def test_plain_tcp_warning(params: t.Dict[str, t.Any], warns: bool) -> None:
+    warning = plain_tcp_warning(resolve_connection(params, {}))
+    assert (warning is not None) is warns
+    if warning is not None:
+        assert params["docker_host"] in warning
+        assert "root" in warning
+        assert "validate_certs: true" in warning
+        assert "\n" not in warning
+
+
+def test_plain_tcp_warning_reads_the_environment() -> None:
+    assert plain_tcp_warning(resolve_connection({}, {"DOCKER_HOST": "tcp://192.0.2.10:2375"})) is not None
+    assert plain_tcp_warning(resolve_connection({}, {"DOCKER_HOST": "tcp://192.0.2.10:2376", "DOCKER_TLS_VERIFY": "1"})) is None
 
 
 @pytest.mark.parametrize(
