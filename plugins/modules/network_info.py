@@ -60,8 +60,8 @@ options:
     version_added: 0.2.0
   engine_info:
     description:
-      - Also return RV(engine): the engine's version, the API version in use and its swarm node state
-        (from the daemon's C(/info)), for example to check that a host is an active swarm manager
+      - Also return RV(engine), with the engine's version, the API version in use and its swarm node
+        state (from the daemon's C(/info)), for example to check that a host is an active swarm manager
         without the C(docker) CLI.
     type: bool
     default: false
