@@ -43,6 +43,11 @@ options:
     description:
       - Add the key C(members) to each returned network, listing every container attached to it on this
         engine, running or not, with its container state.
+      - Each member has C(container) (name), C(id), C(state) (as the daemon names it, such as V(running),
+        V(exited) or V(created)), C(running), the endpoint's settings as M(dockernet.core.network_attachment)
+        takes them (C(aliases), a static C(ipv4_address) or C(ipv6_address), C(links), C(link_local_ips),
+        C(driver_opts), C(gw_priority)) and the C(mac_address) the engine reports, if any. The addresses
+        running containers hold are in C(Containers).
       - Costs one container list and one container inspect per member for each network; turn it off
         for large listings that do not need it.
       - Ignored with O(summary=true).
@@ -174,12 +179,20 @@ network:
         running: true
         aliases: [db]
         ipv4_address: 10.20.0.2
+        driver_opts: {}
+        gw_priority: 0
+        links: []
+        link_local_ips: []
         mac_address: "02:42:0a:14:00:02"
       - container: backup
         id: 4e6f8a0b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f
         state: exited
         running: false
         aliases: [backup]
+        driver_opts: {}
+        gw_priority: 0
+        links: []
+        link_local_ips: []
 networks:
   description:
     - Inspect results of every matching network, sorted by name, each with C(members) as in RV(network).
