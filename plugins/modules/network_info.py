@@ -264,6 +264,7 @@ def main() -> None:
         mutually_exclusive=[("name", "filters")],
         supports_check_mode=True,
     )
+
     def parse() -> t.Dict[str, t.List[str]]:
         filters = network_filters(module.params["filters"])
         if module.params["summary"] and module.params["name"] is None:
