@@ -608,11 +608,13 @@ eco_role_jobs() {
 }
 
 eco_verify_overlay() {
-    local inspect
-    inspect="$(docker network inspect --format '{{.Driver}} {{.Scope}} {{(index .IPAM.Config 0).Subnet}} {{range .Containers}}{{.Name}}{{end}}' \
-        "$ECO_OVERLAY" 2>&1)" || { eco_fail "the overlay network is missing: $inspect"; return 1; }
-    [[ "$inspect" == "overlay swarm 10.132.10.0/24 eco-web" ]] || { eco_fail "the overlay network is not as declared: $inspect"; return 1; }
-    eco_log "job overlay-run1: $ECO_OVERLAY: $inspect"
+    local inspect aliases
+    inspect="$(docker network inspect --format '{{.Driver}} {{.Scope}} {{(index .IPAM.Config 0).Subnet}}' "$ECO_OVERLAY" 2>&1)" \
+        || { eco_fail "the overlay network is missing: $inspect"; return 1; }
+    [[ "$inspect" == "overlay swarm 10.132.10.0/24" ]] || { eco_fail "the overlay network is not as declared: $inspect"; return 1; }
+    aliases="$(docker container inspect --format "{{json (index .NetworkSettings.Networks \"$ECO_OVERLAY\").Aliases}}" eco-web 2>&1)"
+    [[ "$aliases" == *'"web"'* ]] || { eco_fail "eco-web is not on $ECO_OVERLAY with the alias web: $aliases"; return 1; }
+    eco_log "job overlay-run1: $ECO_OVERLAY: $inspect; eco-web with aliases $aliases"
 }
 
 # The overlay role on the engine made a one-node swarm (left again at the end).
@@ -646,7 +648,9 @@ eco_verify_macvlan() {
 # The macvlan role with a host shim, on a veth parent in the engine's namespace.
 eco_macvlan_jobs() {
     eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link add "$ECO_LAN_PARENT" type veth peer name eco-mv0b || return 1
+    # both ends up: a veth without its peer has no carrier, and nothing passes its macvlan interfaces
     eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link set "$ECO_LAN_PARENT" up || return 1
+    eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link set eco-mv0b up || return 1
     eco_role_jobs macvlan macvlan.yml eco_verify_macvlan || return 1
     docker network inspect "$ECO_LAN" >/dev/null 2>&1 && { eco_fail "$ECO_LAN remains after the absent job"; return 1; }
     eco_ip link show "$ECO_LAN_SHIM" >/dev/null 2>&1 && { eco_fail "the shim $ECO_LAN_SHIM remains after the absent job"; return 1; }
