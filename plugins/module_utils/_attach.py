@@ -27,9 +27,18 @@ class Attachment:
     # The MAC address the endpoint had (None when the engine reports none, as for a stopped container
     # on Docker 28). Kept apart from the endpoint: a reconnect sends it only where the daemon applies it.
     mac_address: t.Optional[str] = None
+    # The container's state as the daemon names it (running, exited, created, paused, ...).
+    state: str = ""
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {"container": self.container_name, "id": self.container_id, "running": self.running, **self.endpoint.as_dict()}
+
+    def as_member(self) -> t.Dict[str, t.Any]:
+        """How network_info shows the container: as_dict with its state and the MAC address it has."""
+        member = {**self.as_dict(), "state": self.state}
+        if self.mac_address:
+            member["mac_address"] = self.mac_address
+        return member
 
 
 def container_name(container: t.Mapping[str, t.Any]) -> str:
@@ -40,12 +49,15 @@ def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_i
     endpoint = endpoint_on(container, network_name, network_id)
     if endpoint is None:
         return None
+    state = container.get("State") or {}
+    running = bool(state.get("Running"))
     return Attachment(
         container_id=str(container["Id"]),
         container_name=container_name(container),
-        running=bool((container.get("State") or {}).get("Running")),
+        running=running,
         endpoint=replace(endpoint, mac_address=None),
         mac_address=endpoint.mac_address,
+        state=str(state.get("Status") or ("running" if running else "")),
     )
 
 

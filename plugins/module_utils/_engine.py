@@ -161,3 +161,24 @@ def require_endpoint_support(endpoint: Endpoint, version_info: t.Callable[[], t.
     if engine_dependent_endpoint(endpoint):
         engine = identify(version_info())
         _raise_first(endpoint_gaps(engine, endpoint), engine, host)
+
+
+def engine_facts(info: t.Mapping[str, t.Any], version_info: t.Mapping[str, t.Any], api_version: str) -> t.Dict[str, t.Any]:
+    """What network_info's engine_info returns: the engine and its swarm node, from GET /info and GET /version.
+
+    An engine without swarm mode (Podman) has no Swarm section: it is reported as an inactive node.
+    """
+    swarm = info.get("Swarm") or {}
+    return {
+        "product": identify(version_info).product,
+        "version": str(info.get("ServerVersion") or version_info.get("Version") or ""),
+        "api_version": api_version,
+        "max_api_version": str(version_info.get("ApiVersion") or ""),
+        "swarm": {
+            "local_node_state": str(swarm.get("LocalNodeState") or "inactive"),
+            "control_available": bool(swarm.get("ControlAvailable")),
+            "node_id": str(swarm.get("NodeID") or ""),
+            "node_addr": str(swarm.get("NodeAddr") or ""),
+            "error": str(swarm.get("Error") or ""),
+        },
+    }

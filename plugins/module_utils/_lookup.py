@@ -108,8 +108,8 @@ def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.
     return found
 
 
-def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], verbose: bool = False) -> t.List[t.Dict[str, t.Any]]:
-    """Full inspect results (with attached containers) for every network the filters match."""
+def _listed(client: DockerClient, filters: t.Mapping[str, t.List[str]]) -> t.List[t.Dict[str, t.Any]]:
+    """GET /networks with the filters the daemon applies well, then type and scope applied here, sorted by name."""
     # Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
     # network list, which carries no containers), and Podman refuses "type" and "scope":
     # those are applied here, type and scope on the list, dangling on the inspect results.
@@ -117,17 +117,42 @@ def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], ve
     remote = {key: list(values) for key, values in filters.items() if key not in LOCAL_FILTERS}
     params = {"filters": encode_filters(remote)} if remote else None
     summaries = client.get("/networks", params=params) or []
+    return [n for n in sorted(summaries, key=lambda n: (n.get("Name", ""), n.get("Id", ""))) if matches_local_filters(n, local)]
+
+
+def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], verbose: bool = False) -> t.List[t.Dict[str, t.Any]]:
+    """Full inspect results (with attached containers) for every network the filters match."""
     result = []
-    for summary in sorted(summaries, key=lambda n: (n.get("Name", ""), n.get("Id", ""))):
-        if not matches_local_filters(summary, local):
-            continue
+    for summary in _listed(client, filters):
         found = inspect_network(client, summary["Id"], verbose=verbose)
         if found is None:  # removed between the list and the inspect
             continue
-        if not matches_dangling(found, local.get("dangling")):
+        if not matches_dangling(found, filters.get("dangling")):
             continue
         result.append(listed_name(found, summary))
     return result
+
+
+SUMMARY_KEYS = ("Name", "Id", "Driver", "Scope")
+
+
+def check_summary_options(filters: t.Mapping[str, t.Any], verbose: bool) -> None:
+    """A summary is answered from the network list alone: it cannot tell whether a network is dangling,
+    and it carries no swarm-scoped details."""
+    if "dangling" in filters:
+        raise ValidationError("filters.dangling", "needs every network's inspect result, which summary leaves out; "
+                                                  "drop summary: true or the dangling filter")
+    if verbose:
+        raise ValidationError("verbose", "the network list that summary reads has no swarm-scoped details; "
+                                         "drop summary: true or verbose: true")
+
+
+def network_summaries(client: DockerClient, filters: t.Mapping[str, t.List[str]]) -> t.List[t.Dict[str, t.Any]]:
+    """Name, ID, driver and scope of every network the filters match, from one GET /networks (no inspects).
+
+    The caller checks the options first (check_summary_options).
+    """
+    return [{key: summary.get(key) for key in SUMMARY_KEYS} for summary in _listed(client, filters)]
 
 
 def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:

@@ -12,6 +12,12 @@ version_added: 0.1.0
 description:
   - Returns the full inspect result of one network found by exact name or full ID, or of every
     network matching C(docker network ls) style filters, including the attached containers.
+  - Each result also lists the network's members, stopped containers included (the daemon's own
+    inspect result lists running containers only), each with its container state; see O(members).
+  - With O(summary=true), a listing returns only name, ID, driver and scope of each network, from one
+    request, for hosts with many networks.
+  - With O(engine_info=true), also returns the engine's version and its swarm node state, read through
+    the same connection options (so no C(docker) CLI is needed, as in an execution environment).
   - A name never matches by ID prefix or substring, so O(name=db) does not find C(dbbackup).
 options:
   name:
@@ -30,8 +36,41 @@ options:
   verbose:
     description:
       - Ask the daemon for swarm-scoped details (services and tasks on overlay networks).
+      - Not with O(summary=true).
     type: bool
     default: false
+  members:
+    description:
+      - Add the key C(members) to each returned network, listing every container attached to it on this
+        engine, running or not, with its container state.
+      - Each member has C(container) (name), C(id), C(state) (as the daemon names it, such as V(running),
+        V(exited) or V(created)), C(running), the endpoint's settings as M(dockernet.core.network_attachment)
+        takes them (C(aliases), a static C(ipv4_address) or C(ipv6_address), C(links), C(link_local_ips),
+        C(driver_opts), C(gw_priority)) and the C(mac_address) the engine reports, if any. The addresses
+        running containers hold are in C(Containers).
+      - Costs one container list and one container inspect per member for each network; turn it off
+        for large listings that do not need it.
+      - Ignored with O(summary=true).
+    type: bool
+    default: true
+    version_added: 0.2.0
+  summary:
+    description:
+      - List networks with only C(Name), C(Id), C(Driver) and C(Scope), answered from the daemon's network
+        list alone, without inspecting each network (and without members).
+      - Used when O(name) is not given. The C(dangling) filter needs each network's inspect result and
+        cannot be combined with it.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  engine_info:
+    description:
+      - Also return RV(engine), with the engine's version, the API version in use and its swarm node
+        state (from the daemon's C(/info)), for example to check that a host is an active swarm manager
+        without the C(docker) CLI.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - dockernet.core._docker
   - dockernet.core._attributes
@@ -72,6 +111,32 @@ EXAMPLES = r"""
     filters:
       dangling: true
   register: unused
+
+- name: Containers on the backend network, stopped ones included
+  dockernet.core.network_info:
+    name: example_backend
+  register: backend_members
+
+- name: Show each member's state
+  ansible.builtin.debug:
+    msg: "{{ backend_members.network.members | items2dict(key_name='container', value_name='state') }}"
+
+- name: Names and drivers of every network, without inspecting each one
+  dockernet.core.network_info:
+    summary: true
+  register: all_networks
+
+- name: Is this engine an active swarm manager?
+  dockernet.core.network_info:
+    name: example_backend
+    engine_info: true
+  register: engine
+
+- name: Fail unless it is
+  ansible.builtin.assert:
+    that:
+      - engine.engine.swarm.local_node_state == 'active'
+      - engine.engine.swarm.control_available
 """
 
 RETURN = r"""
@@ -107,27 +172,81 @@ network:
     Options: {}
     Labels:
       tier: back
+    members:
+      - container: db
+        id: 9b1c7e2f0a4d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c1d3e
+        state: running
+        running: true
+        aliases: [db]
+        ipv4_address: 10.20.0.2
+        driver_opts: {}
+        gw_priority: 0
+        links: []
+        link_local_ips: []
+        mac_address: "02:42:0a:14:00:02"
+      - container: backup
+        id: 4e6f8a0b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f
+        state: exited
+        running: false
+        aliases: [backup]
+        driver_opts: {}
+        gw_priority: 0
+        links: []
+        link_local_ips: []
 networks:
-  description: Inspect results of every matching network, sorted by name. Only returned when O(name) is not given.
+  description:
+    - Inspect results of every matching network, sorted by name, each with C(members) as in RV(network).
+    - With O(summary=true), only C(Name), C(Id), C(Driver) and C(Scope) of each.
+    - Only returned when O(name) is not given.
   returned: when name is not given
   type: list
   elements: dict
   sample:
     - Name: bridge
+      Id: 0c9e7e6b5f8d4a3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c
       Driver: bridge
       Scope: local
+engine:
+  description: The engine and its swarm node. Only returned with O(engine_info=true).
+  returned: when engine_info is true
+  type: dict
+  contains:
+    product:
+      description: C(Docker Engine) or C(Podman).
+      type: str
+    version:
+      description: The engine's version.
+      type: str
+    api_version:
+      description: The Engine API version the module spoke.
+      type: str
+    max_api_version:
+      description: The newest Engine API version the engine speaks.
+      type: str
+    swarm:
+      description:
+        - The engine's swarm node. C(local_node_state) is V(inactive), V(pending), V(active), V(error) or
+          V(locked) (V(inactive) on an engine without swarm mode); C(control_available) is true on a manager.
+      type: dict
+  sample:
+    product: Docker Engine
+    version: 28.5.2
+    api_version: "1.51"
+    max_api_version: "1.51"
+    swarm:
+      local_node_state: active
+      control_available: true
+      node_id: k3v1q0r8x2m7z5c4b6n9p0s1d
+      node_addr: 198.18.100.2
+      error: ""
 """
 
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
-from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
-    inspect_network,
-    list_networks,
-    network_filters,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import check_summary_options, network_filters
+from ansible_collections.dockernet.core.plugins.module_utils._network_info import network_info
 
 
 def main() -> None:
@@ -137,21 +256,23 @@ def main() -> None:
                 "name": {"type": "str"},
                 "filters": {"type": "dict"},
                 "verbose": {"type": "bool", "default": False},
+                "members": {"type": "bool", "default": True},
+                "summary": {"type": "bool", "default": False},
+                "engine_info": {"type": "bool", "default": False},
             }
         ),
         mutually_exclusive=[("name", "filters")],
         supports_check_mode=True,
     )
 
-    def task(client: DockerClient) -> t.Dict[str, t.Any]:
-        params = module.params
-        if params["name"] is not None:
-            found = inspect_network(client, params["name"], verbose=params["verbose"])
-            return {"changed": False, "exists": found is not None, "network": found}
-        filters = network_filters(params["filters"])
-        return {"changed": False, "networks": list_networks(client, filters, verbose=params["verbose"])}
+    def parse() -> t.Dict[str, t.List[str]]:
+        filters = network_filters(module.params["filters"])
+        if module.params["summary"] and module.params["name"] is None:
+            check_summary_options(filters, module.params["verbose"])
+        return filters
 
-    run(module, task)
+    filters = validated(module, parse)
+    run(module, lambda client: network_info(client, module.params, filters))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,11 @@
 #   runner     AWX-style jobs with ansible-runner and a private data directory: a check job of
 #              the bridge_tiers role on a fresh engine (changes reported, nothing made), the real
 #              job twice (changes, then none), the demo (with -vvv: modules from the fresh path),
-#              a check job of it and its cleanup job, then the role with state absent
+#              a check job of it and its cleanup job, then the role with state absent; then the
+#              overlay role (on the engine made a one-node swarm) and the macvlan role (host shim, ip
+#              commands delegated to the inventory host dockerhost), each as a check job, twice for
+#              real and absent. Every role job runs with a PATH that holds no docker CLI, as in an
+#              execution environment
 #
 # The tools (ansible-runner, antsibull-changelog, ansible-builder) live in a venv of their own,
 # $DN_TMP/eco-venv, never in the harness venv or the collection's requirements. Networks and
@@ -37,6 +41,10 @@ ECO_DEMO_NETWORK=my_network
 ECO_DEMO_CONTAINERS=(containerA containerB)
 ECO_ROLE_CONTAINERS=(eco-web eco-db)
 ECO_ROLE_TOPOLOGY=eco-tiers
+ECO_OVERLAY=eco-overlay
+ECO_LAN=eco-lan
+ECO_LAN_PARENT=eco-mv0a
+ECO_LAN_SHIM=eco-shim0
 
 eco_log() {
     printf '[ecosystem %s] %s\n' "$(date +%H:%M:%S)" "$*"
@@ -113,6 +121,13 @@ eco_remove_demo_objects() {
 eco_cleanup() {
     local net
     docker rm -f "${ECO_ROLE_CONTAINERS[@]}" >/dev/null 2>&1 || true
+    docker network rm "$ECO_OVERLAY" "$ECO_LAN" >/dev/null 2>&1 || true
+    eco_ip link del "$ECO_LAN_SHIM" >/dev/null 2>&1 || true
+    eco_ip link del "$ECO_LAN_PARENT" >/dev/null 2>&1 || true
+    if [[ -f "$DN_TMP/eco-swarm-owned" ]]; then
+        docker swarm leave --force >/dev/null 2>&1 || true
+        rm -f "$DN_TMP/eco-swarm-owned"
+    fi
     while read -r net; do
         [[ -n "$net" ]] && docker network rm "$net" >/dev/null 2>&1
     done < <(docker network ls --format '{{.Name}}' --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY" 2>/dev/null)
@@ -120,6 +135,25 @@ eco_cleanup() {
         eco_remove_demo_objects
     fi
     return 0
+}
+
+# eco_ip ARGS...: ip in the engine's network namespace (where the macvlan job's parent and shim live).
+eco_ip() {
+    if [[ -n "${DN_ENGINE_NETNS:-}" ]]; then
+        ip -n "$DN_ENGINE_NETNS" "$@"
+    else
+        ip "$@"
+    fi
+}
+
+# eco_path_without_docker: $PATH without the directories that hold a docker command, as in an
+# execution environment (which has no docker CLI).
+eco_path_without_docker() {
+    local dir kept=() IFS=:
+    for dir in $PATH; do
+        [[ -x "$dir/docker" ]] || kept+=("$dir")
+    done
+    printf '%s' "${kept[*]}"
 }
 
 # eco_claim_demo_objects: the demo uses fixed names. Start from none of them, and only remove
@@ -486,12 +520,14 @@ dockernet_docker_host: "$DOCKER_HOST"
 dockernet_test_image: "$DN_TEST_IMAGE"
 demo_docker_host: "$DOCKER_HOST"
 demo_image: "$DN_TEST_IMAGE"
+dockernet_engine_netns: "${DN_ENGINE_NETNS:-}"
 EOF
     # ansible-runner keeps env/cmdline for every later job of its directory: one directory per job
     if [[ -n "$cmdline" ]]; then
         printf '%s\n' "$cmdline" >"$pdd/env/cmdline"
     fi
-    printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$DN_PY" >"$pdd/inventory/hosts"
+    # dockerhost: the Docker host under its own inventory name, for the macvlan role's delegated ip commands
+    printf '%s ansible_connection=local ansible_python_interpreter=%s\n' localhost "$DN_PY" dockerhost "$DN_PY" >"$pdd/inventory/hosts"
     cp "$DN_COLLECTION_DIR"/tests/ecosystem/runner/project/*.yml "$pdd/project/"
     cp "$ECO_FRESH/ansible_collections/dockernet/core/playbooks/demo.yml" "$pdd/project/demo.yml"
 }
@@ -501,13 +537,21 @@ EOF
 # rc, stats and events; CHANGED is some or none; see tests/ecosystem/runner_job.py).
 eco_runner_job() {
     local ident="$1" playbook="$2" changed="$3" cmdline="${4:-}" module_root="${5:-}"
-    local pdd="$ECO_DIR/runner/$ident"
+    local pdd="$ECO_DIR/runner/$ident" path="$PATH"
     eco_runner_pdd "$pdd" "$cmdline"
     # ansible-runner starts ansible-playbook from PATH: the harness venv's. An execution environment
     # has no DOCKER_* variables: the job template's module_defaults alone must reach the engine, in
-    # the roles' tasks too.
+    # the roles' tasks too. Nor has it a docker CLI: the roles' jobs run without one on PATH (the demo
+    # starts its containers with it).
+    if [[ "$playbook" != demo.yml ]]; then
+        path="$(eco_path_without_docker)"
+        if PATH="$path" command -v docker >/dev/null 2>&1; then
+            eco_fail "job $ident: a docker command is still on PATH ($path)"
+            return 1
+        fi
+    fi
     if ! (cd "$ECO_DIR" && env -u ANSIBLE_COLLECTIONS_PATHS -u ANSIBLE_CONFIG \
-        -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH \
+        -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH PATH="$path" \
         "$ECO_VENV/bin/ansible-runner" run "$pdd" -p "$playbook" --ident "$ident") >"$ECO_DIR/logs/runner-$ident.log" 2>&1; then
         eco_log "ansible-runner exited non-zero for job $ident (the artifacts say why)"
     fi
@@ -526,6 +570,23 @@ eco_engine_snapshot() {
     for name in "${ECO_ROLE_CONTAINERS[@]}"; do
         printf '%s: %s\n' "$name" "$(docker container inspect --format '{{json .NetworkSettings.Networks}}' "$name")"
     done
+    # the interfaces of the engine's namespace, for the macvlan role's shim
+    eco_ip -o link show | awk '{print $2}' | sort
+}
+
+# eco_check_job IDENT PLAYBOOK: an AWX job of type "Check" (ansible-playbook --check --diff); it
+# must predict changes and make none.
+eco_check_job() {
+    local ident="$1" playbook="$2" before after
+    before="$(eco_engine_snapshot)"
+    eco_runner_job "$ident" "$playbook" some '--check --diff' || return 1
+    after="$(eco_engine_snapshot)"
+    if [[ "$before" != "$after" ]]; then
+        diff <(echo "$before") <(echo "$after")
+        eco_fail "the check job $ident changed the engine (above)"
+        return 1
+    fi
+    eco_log "job $ident: the engine's networks, the members' endpoints and the interfaces are unchanged"
 }
 
 eco_step_runner() {
@@ -537,17 +598,7 @@ eco_step_runner() {
     [[ -z "$(docker network ls -q --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY")" ]] \
         || { eco_fail "networks of $ECO_ROLE_TOPOLOGY exist before the check job"; return 1; }
 
-    # AWX job type "Check": ansible-playbook --check; it must predict changes and make none
-    local before after
-    before="$(eco_engine_snapshot)"
-    eco_runner_job role-check bridge_tiers.yml some '--check --diff' || return 1
-    after="$(eco_engine_snapshot)"
-    if [[ "$before" != "$after" ]]; then
-        diff <(echo "$before") <(echo "$after")
-        eco_fail "the check job changed the engine (above)"
-        return 1
-    fi
-    eco_log "job role-check: the engine's networks and the members' endpoints are unchanged"
+    eco_check_job role-check bridge_tiers.yml || return 1
 
     eco_runner_job role-run1 bridge_tiers.yml some || return 1
     local inspect expected
@@ -583,6 +634,70 @@ eco_step_runner() {
     [[ -z "$(docker network ls -q --filter "label=dockernet.topology=$ECO_ROLE_TOPOLOGY")" ]] \
         || { eco_fail "networks of $ECO_ROLE_TOPOLOGY remain after the absent job"; return 1; }
     eco_log "job role-absent: no network of $ECO_ROLE_TOPOLOGY left"
+
+    eco_overlay_jobs || return 1
+    eco_macvlan_jobs
+}
+
+# eco_role_jobs PREFIX PLAYBOOK VERIFY: a role's check job, its real job twice (changes, then none),
+# VERIFY (a function) after the first, then the job with eco_state=absent.
+eco_role_jobs() {
+    local prefix="$1" playbook="$2" verify="$3"
+    eco_check_job "$prefix-check" "$playbook" || return 1
+    eco_runner_job "$prefix-run1" "$playbook" some || return 1
+    "$verify" || return 1
+    eco_runner_job "$prefix-run2" "$playbook" none || return 1
+    eco_runner_job "$prefix-absent" "$playbook" some '-e eco_state=absent'
+}
+
+eco_verify_overlay() {
+    local inspect aliases
+    inspect="$(docker network inspect --format '{{.Driver}} {{.Scope}} {{(index .IPAM.Config 0).Subnet}}' "$ECO_OVERLAY" 2>&1)" \
+        || { eco_fail "the overlay network is missing: $inspect"; return 1; }
+    [[ "$inspect" == "overlay swarm 10.132.10.0/24" ]] || { eco_fail "the overlay network is not as declared: $inspect"; return 1; }
+    aliases="$(docker container inspect --format "{{json (index .NetworkSettings.Networks \"$ECO_OVERLAY\").Aliases}}" eco-web 2>&1)"
+    [[ "$aliases" == *'"web"'* ]] || { eco_fail "eco-web is not on $ECO_OVERLAY with the alias web: $aliases"; return 1; }
+    eco_log "job overlay-run1: $ECO_OVERLAY: $inspect; eco-web with aliases $aliases"
+}
+
+# The overlay role on the engine made a one-node swarm (left again at the end).
+eco_overlay_jobs() {
+    if [[ -z "${DN_SWARM_ADDR:-}" ]]; then
+        eco_log "overlay jobs: skipped (no swarm address for this engine; see DOCKERNET_SWARM_ADDR)"
+        return 0
+    fi
+    if [[ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]]; then
+        eco_run "$ECO_DIR/logs/runner-setup.log" docker swarm init --advertise-addr "$DN_SWARM_ADDR" || return 1
+        : >"$DN_TMP/eco-swarm-owned"
+    fi
+    eco_role_jobs overlay overlay.yml eco_verify_overlay || return 1
+    docker network inspect "$ECO_OVERLAY" >/dev/null 2>&1 && { eco_fail "$ECO_OVERLAY remains after the absent job"; return 1; }
+    if [[ -f "$DN_TMP/eco-swarm-owned" ]]; then
+        eco_run "$ECO_DIR/logs/runner-setup.log" docker swarm leave --force || return 1
+        rm -f "$DN_TMP/eco-swarm-owned"
+    fi
+    eco_log "job overlay-absent: $ECO_OVERLAY removed"
+}
+
+eco_verify_macvlan() {
+    local address shim
+    address="$(docker container inspect --format "{{(index .NetworkSettings.Networks \"$ECO_LAN\").IPAddress}}" eco-db 2>&1)"
+    [[ "$address" == 10.132.20.10 ]] || { eco_fail "eco-db has $address on $ECO_LAN, expected 10.132.20.10"; return 1; }
+    shim="$(eco_ip -o addr show dev "$ECO_LAN_SHIM" 2>&1)"
+    [[ "$shim" == *" inet 10.132.20.250/32 "* ]] || { eco_fail "the shim $ECO_LAN_SHIM is not as declared: $shim"; return 1; }
+    eco_log "job macvlan-run1: eco-db at $address on $ECO_LAN; shim $ECO_LAN_SHIM at 10.132.20.250/32"
+}
+
+# The macvlan role with a host shim, on a veth parent in the engine's namespace.
+eco_macvlan_jobs() {
+    eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link add "$ECO_LAN_PARENT" type veth peer name eco-mv0b || return 1
+    # both ends up: a veth without its peer has no carrier, and nothing passes its macvlan interfaces
+    eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link set "$ECO_LAN_PARENT" up || return 1
+    eco_run "$ECO_DIR/logs/runner-setup.log" eco_ip link set eco-mv0b up || return 1
+    eco_role_jobs macvlan macvlan.yml eco_verify_macvlan || return 1
+    docker network inspect "$ECO_LAN" >/dev/null 2>&1 && { eco_fail "$ECO_LAN remains after the absent job"; return 1; }
+    eco_ip link show "$ECO_LAN_SHIM" >/dev/null 2>&1 && { eco_fail "the shim $ECO_LAN_SHIM remains after the absent job"; return 1; }
+    eco_log "job macvlan-absent: $ECO_LAN and the shim removed"
 }
 
 # --------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class FakeDaemon:
         self.networks: t.Dict[str, t.Dict[str, t.Any]] = {}  # by ID
         self.containers: t.Dict[str, t.Dict[str, t.Any]] = {}  # by ID, shaped like an inspect
         self.calls: t.List[str] = []
+        self.info: t.Dict[str, t.Any] = {}  # what GET /info answers
         self._serial = 0
 
     # ---- set-up helpers -------------------------------------------------------
@@ -92,7 +93,7 @@ class FakeDaemon:
         if path.startswith("/containers/") and path.endswith("/json"):
             return copy.deepcopy(self._container(path.split("/")[2]))
         if path == "/info":
-            return {}
+            return copy.deepcopy(self.info)
         if path == "/version":
             return {"Version": "20.10.24", "ApiVersion": self.api_version}
         raise AssertionError(f"the fake daemon does not answer GET {path}")

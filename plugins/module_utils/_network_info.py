@@ -1,0 +1,45 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What network_info returns: one network or a listing, with members, as a summary, and the engine's facts."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
+from ansible_collections.dockernet.core.plugins.module_utils._engine import engine_facts
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
+    inspect_network,
+    list_networks,
+    network_summaries,
+)
+
+MEMBERS_KEY = "members"
+
+
+def with_members(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The inspect result plus every container on the network, stopped ones included, each with its state.
+
+    The daemon's inspect lists running containers only; the lookup the recreate uses finds the others.
+    """
+    return {**network, MEMBERS_KEY: [attachment.as_member() for attachment in attached_containers(client, network)]}
+
+
+def network_info(client: DockerClient, params: t.Mapping[str, t.Any], filters: t.Mapping[str, t.List[str]]) -> t.Dict[str, t.Any]:
+    """The module's result for its validated parameters (filters already in the Engine API's form)."""
+    result: t.Dict[str, t.Any] = {"changed": False}
+    if params["engine_info"]:
+        result["engine"] = engine_facts(client.get("/info") or {}, client.version_info(), client.api_version)
+    if params["name"] is not None:
+        found = inspect_network(client, params["name"], verbose=params["verbose"])
+        if found is not None and params["members"]:
+            found = with_members(client, found)
+        result.update(exists=found is not None, network=found)
+    elif params["summary"]:
+        result["networks"] = network_summaries(client, filters)
+    else:
+        networks = list_networks(client, filters, verbose=params["verbose"])
+        result["networks"] = [with_members(client, n) for n in networks] if params["members"] else networks
+    return result
