@@ -56,7 +56,9 @@ def test_adding_or_removing_a_host_moves_no_other_range() -> None:
             id="outside-subnet",
         ),
         pytest.param(
-            [claim("a", ip_range="192.0.2.0/28")], ["host a: ip_range 192.0.2.0/28 is outside the pool 192.0.2.128/25; give a range inside it"], id="outside-pool"
+            [claim("a", ip_range="192.0.2.0/28")],
+            ["host a: ip_range 192.0.2.0/28 is outside the pool 192.0.2.128/25; give a range inside it"],
+            id="outside-pool",
         ),
         pytest.param(
             [claim("a", 8)],
