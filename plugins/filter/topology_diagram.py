@@ -8,7 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible_collections.dockernet.core.plugins.plugin_utils._diagram import DiagramError, render
+from ansible_collections.dockernet.core.plugins.plugin_utils._diagram import DiagramError, is_per_host, render, render_hosts
 
 DOCUMENTATION = r"""
 name: topology_diagram
@@ -29,6 +29,11 @@ description:
     networks always give the same text. Names are escaped, so any name Docker accepts is safe.
   - The Engine API does not report aliases in a network's inspect result; pass container inspect
     results in O(containers) to show them.
+  - Several hosts in one picture, from a dict of host name to that host's M(dockernet.core.network_info) result
+    (as built from C(hostvars)); see the examples. Each host is a subgraph holding its local networks and
+    its containers. A network that several hosts share is drawn once outside the hosts and every member's
+    edge goes to it; shared are swarm networks (one ID on every host) and C(macvlan), C(ipvlan) or C(overlay)
+    networks with the same name, parent and subnets, whose label lists each host's C(ip_range).
 positional: direction
 options:
   _input:
@@ -36,6 +41,7 @@ options:
       - A registered M(dockernet.core.network_info) result (listing with RV(dockernet.core.network_info#module:networks)
         or looking up one RV(dockernet.core.network_info#module:network)), its C(networks) list, or one network's
         inspect result.
+      - Or a dict of host name to such a result, for a diagram of several hosts.
     type: raw
     required: true
   direction:
@@ -57,6 +63,7 @@ options:
       - A list of inspect results (as C(docker inspect) prints them), or a registered loop over
         M(ansible.builtin.uri) (C(GET /containers/NAME/json)) or C(community.docker.docker_container_info),
         whose items carry the inspect result in C(json) or C(container).
+      - With one result per host, a dict of host name to that host's container inspect results.
     type: raw
 """
 
@@ -83,6 +90,20 @@ EXAMPLES = r"""
   loop: "{{ shop.networks | map(attribute='Containers') | map('dict2items') | flatten | map(attribute='value.Name') | unique }}"
   register: shop_containers
 
+- name: Read the networks of each Docker host of the LAN (every host of the play)
+  dockernet.core.network_info:
+  register: lan_networks
+
+- name: Draw all hosts in one diagram, shared overlay and macvlan networks once
+  ansible.builtin.copy:
+    dest: /tmp/lan.md
+    mode: "0644"
+    content: |
+      ```mermaid
+      {{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'lan_networks'))) | dockernet.core.topology_diagram }}
+      ```
+  run_once: true
+
 - name: Show the diagram with the aliases, and the default networks too
   ansible.builtin.debug:
     msg: "{{ shop | dockernet.core.topology_diagram(containers=shop_containers, include_default_networks=true) }}"
@@ -105,7 +126,8 @@ _value:
 
 def topology_diagram(data: t.Any, direction: str = "LR", include_default_networks: t.Any = False, containers: t.Any = None) -> str:
     try:
-        return render(data, direction=str(direction), include_default_networks=boolean(include_default_networks, strict=True), containers=containers)
+        draw = render_hosts if is_per_host(data) else render
+        return draw(data, direction=str(direction), include_default_networks=boolean(include_default_networks, strict=True), containers=containers)
     except (DiagramError, TypeError) as exc:
         raise AnsibleFilterError(f"dockernet.core.topology_diagram: {exc}") from exc
 

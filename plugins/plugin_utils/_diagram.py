@@ -206,22 +206,37 @@ def view_of(network: t.Mapping[str, t.Any], aliases: t.Mapping[t.Tuple[str, str]
     )
 
 
-def _node_ids(prefix: str, names: t.Iterable[str]) -> t.Dict[str, str]:
-    """Readable node IDs that are unique and never a Mermaid keyword (they all carry a prefix)."""
-    ids: t.Dict[str, str] = {}
-    used: t.Set[str] = set()
+def _unique_ids(prefix: str, names: t.Iterable[str]) -> t.List[str]:
+    """Readable node IDs, one per name (equal names too), unique and never a Mermaid keyword (they all carry a prefix)."""
+    ids: t.List[str] = []
     for name in names:
         base = prefix + re.sub(r"[^A-Za-z0-9_]", "_", name)
         node_id, suffix = base, 2
-        while node_id in used:
+        while node_id in ids:
             node_id, suffix = f"{base}_{suffix}", suffix + 1
-        used.add(node_id)
-        ids[name] = node_id
+        ids.append(node_id)
     return ids
+
+
+def _node_ids(prefix: str, names: t.Iterable[str]) -> t.Dict[str, str]:
+    names = list(names)
+    return dict(zip(names, _unique_ids(prefix, names)))
 
 
 def _label(lines: t.Iterable[str]) -> str:
     return '"' + "<br/>".join(escape_label(line) for line in lines if line) + '"'
+
+
+def _kind(view: NetworkView) -> str:
+    return ", ".join((view.driver,) + view.flags) if view.driver else ", ".join(view.flags)
+
+
+def _edge(endpoint: Endpoint) -> str:
+    """The link from a container to a network, labelled with its addresses and aliases there."""
+    words = list(endpoint.addresses)
+    if endpoint.aliases:
+        words.append(("aliases " if len(endpoint.aliases) > 1 else "alias ") + ", ".join(endpoint.aliases))
+    return f"---|{_label(words)}|" if words else "---"
 
 
 def render(
@@ -252,18 +267,147 @@ def render(
     if not views:
         lines.append("  %% no networks")
     for view in views:
-        kind = ", ".join((view.driver,) + view.flags) if view.driver else ", ".join(view.flags)
-        lines.append(f"  {network_ids[view.name]}{{{{{_label([view.name, kind, *view.details])}}}}}")
+        lines.append(f"  {network_ids[view.name]}{{{{{_label([view.name, _kind(view), *view.details])}}}}}")
     for name in container_names:
         lines.append(f"  {container_ids[name]}[{_label([name])}]")
     for view in views:
         for endpoint in view.endpoints:
-            words = list(endpoint.addresses)
-            if endpoint.aliases:
-                words.append(("aliases " if len(endpoint.aliases) > 1 else "alias ") + ", ".join(endpoint.aliases))
-            link = f"---|{_label(words)}|" if words else "---"
-            lines.append(f"  {container_ids[endpoint.container]} {link} {network_ids[view.name]}")
+            lines.append(f"  {container_ids[endpoint.container]} {_edge(endpoint)} {network_ids[view.name]}")
     internal = [network_ids[v.name] for v in views if v.internal]
+    if internal:
+        lines.append("  classDef internal stroke-dasharray: 5 5")
+        lines.append(f"  class {','.join(internal)} internal")
+    return "\n".join(lines) + "\n"
+
+
+# Drivers whose network spans hosts: drawn once, outside the hosts, when several hosts report it.
+_SHARED_DRIVERS = frozenset({"overlay", "macvlan", "ipvlan"})
+
+
+def is_per_host(data: t.Any) -> bool:
+    """A dict of host name -> network_info result (as built from hostvars), rather than one result."""
+    if not isinstance(data, t.Mapping) or not data or any(key in data for key in ("networks", "network", "Name")):
+        return False
+    return all(isinstance(value, t.Mapping) and ("networks" in value or "network" in value) for value in data.values())
+
+
+def _shared_key(network: t.Mapping[str, t.Any]) -> t.Optional[t.Tuple[str, ...]]:
+    """What makes one network of several hosts the same network, or None for a network of one host.
+
+    A swarm network has one ID on every host. A macvlan or ipvlan network is one per host; the same name,
+    driver, parent and subnets on several hosts make one LAN segment.
+    """
+    driver = str(network.get("Driver") or "")
+    if network.get("Scope") == "swarm" and network.get("Id"):
+        return ("swarm", str(network["Id"]))
+    if driver in _SHARED_DRIVERS:
+        options = network.get("Options") or {}
+        subnets = sorted(str(pool.get("Subnet")) for pool in (network.get("IPAM") or {}).get("Config") or [] if pool.get("Subnet"))
+        return (driver, str(network.get("Name") or ""), str(options.get("parent") or ""), *subnets)
+    return None
+
+
+def _without_ranges(network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+    """The network with its pools' ranges left out (they differ per host; the diagram lists them per host)."""
+    ipam = dict(network.get("IPAM") or {})
+    ipam["Config"] = [{k: v for k, v in pool.items() if k != "IPRange"} for pool in ipam.get("Config") or []]
+    return {**network, "IPAM": ipam}
+
+
+def _host_ranges(network: t.Mapping[str, t.Any]) -> t.List[str]:
+    return [str(pool["IPRange"]) for pool in (network.get("IPAM") or {}).get("Config") or [] if pool.get("IPRange") and pool["IPRange"] != pool.get("Subnet")]
+
+
+def render_hosts(
+    data: t.Mapping[str, t.Any],
+    direction: str = "LR",
+    include_default_networks: bool = False,
+    containers: t.Any = None,
+) -> str:
+    """One Mermaid flowchart of several hosts: a subgraph per host with its local networks and its containers.
+
+    ``data`` maps each host name to its network_info result. A network that several hosts share (a swarm
+    network, or a macvlan/ipvlan network with the same name, parent and subnets) is drawn once outside the
+    hosts, with each host's own range; every container's edge goes to it. ``containers`` maps host names to
+    that host's container inspect results, as for ``render``.
+    """
+    if direction not in DIRECTIONS:
+        raise DiagramError(f"direction: {direction!r} is not a Mermaid flowchart direction; use one of {', '.join(DIRECTIONS)}")
+    if containers is not None and not isinstance(containers, t.Mapping):
+        raise DiagramError(f"containers: with one network_info result per host, expected a dict of host -> inspect results; got {type(containers).__name__}")
+    hosts = sorted(str(host) for host in data)
+    per_host: t.Dict[str, t.List[t.Mapping[str, t.Any]]] = {}
+    for host in hosts:
+        try:
+            found = networks_from(data[host])
+        except DiagramError as exc:
+            raise DiagramError(f"host {host}: {exc}") from exc
+        per_host[host] = [n for n in found if include_default_networks or n.get("Name") not in DEFAULT_NETWORKS]
+
+    sharing: t.Dict[t.Tuple[str, ...], t.List[str]] = {}
+    for host in hosts:
+        for network in per_host[host]:
+            key = _shared_key(network)
+            if key is not None and host not in sharing.setdefault(key, []):
+                sharing[key].append(host)
+    shared_keys = {key for key, users in sharing.items() if len(users) > 1}
+
+    host_ids = _node_ids("host_", hosts)
+    shared: t.Dict[t.Tuple[str, ...], t.Tuple[NetworkView, t.List[str]]] = {}
+    local: t.Dict[str, t.List[NetworkView]] = {host: [] for host in hosts}
+    edges: t.Dict[str, t.List[t.Tuple[NetworkView, Endpoint, t.Optional[t.Tuple[str, ...]]]]] = {host: [] for host in hosts}
+    for host in hosts:
+        host_containers = (containers or {}).get(host) if containers else None
+        try:
+            aliases = aliases_by_endpoint(host_containers)
+        except DiagramError as exc:
+            raise DiagramError(f"host {host}: {exc}") from exc
+        for network in per_host[host]:
+            key = _shared_key(network)
+            view = view_of(network, aliases)
+            if key is not None and key in shared_keys:
+                if key not in shared:
+                    shared[key] = (view_of(_without_ranges(network), {}), [])
+                shared[key][1].extend(f"{host} range {r}" for r in _host_ranges(network))
+            else:
+                key = None
+                local[host].append(view)
+            edges[host].extend((view, endpoint, key) for endpoint in view.endpoints)
+
+    shared_views = sorted(shared.items(), key=lambda item: (item[1][0].name, item[0]))
+    # two shared networks may have one name (two swarms, two segments): one ID each
+    shared_keys_sorted = [item[0] for item in shared_views]
+    shared_id_of = dict(zip(shared_keys_sorted, _unique_ids("net_", [shared[key][0].name for key in shared_keys_sorted])))
+
+    lines = [f"flowchart {direction}"]
+    internal: t.List[str] = []
+    local_ids: t.Dict[t.Tuple[str, str], str] = {}
+    container_ids: t.Dict[t.Tuple[str, str], str] = {}
+    for host in hosts:
+        hid = host_ids[host]
+        views = sorted(local[host], key=lambda v: v.name)
+        lines.append(f"  subgraph {hid}[{_label([host])}]")
+        for name, node_id in _node_ids(hid + "_net_", [v.name for v in views]).items():
+            local_ids[(host, name)] = node_id
+        for view in views:
+            lines.append(f"    {local_ids[(host, view.name)]}{{{{{_label([view.name, _kind(view), *view.details])}}}}}")
+            if view.internal:
+                internal.append(local_ids[(host, view.name)])
+        names = sorted({edge[1].container for edge in edges[host]})
+        for name, node_id in _node_ids(hid + "_ctr_", names).items():
+            container_ids[(host, name)] = node_id
+            lines.append(f"    {node_id}[{_label([name])}]")
+        if not views and not names:
+            lines.append("    %% no networks")
+        lines.append("  end")
+    for key, (view, ranges) in shared_views:
+        lines.append(f"  {shared_id_of[key]}{{{{{_label([view.name, _kind(view), *view.details, *ranges])}}}}}")
+        if view.internal:
+            internal.append(shared_id_of[key])
+    for host in hosts:
+        for view, endpoint, key in sorted(edges[host], key=lambda e: (e[0].name, e[1].container)):
+            target = shared_id_of[key] if key is not None else local_ids[(host, view.name)]
+            lines.append(f"  {container_ids[(host, endpoint.container)]} {_edge(endpoint)} {target}")
     if internal:
         lines.append("  classDef internal stroke-dasharray: 5 5")
         lines.append(f"  class {','.join(internal)} internal")

@@ -1,11 +1,13 @@
 # shellcheck shell=bash disable=SC2034
 # (SC2034: the DN_SWARM_* globals set here are used by the scripts that source this file)
-# A three-node Docker swarm on this machine, for the multihost tests (tests/run --only
-# multihost) and for trying topologies by hand (tests/harness/swarmctl).
+# A Docker swarm of DOCKERNET_SWARM_NODES nodes (3 by default) on this machine, for the
+# multihost tests (tests/run --only multihost) and for trying topologies by hand
+# (tests/harness/swarmctl).
 #
 # Each node is a dockerd in a network namespace of its own, dnswarm-<id>-N, whose eth0
 # sits on a bridge in the host namespace (dnsw<id>b) with the address 198.18.200.N/24.
-# Node 1 is the manager; nodes 2 and 3 join as workers. Every address comes from the
+# Node 1 is the manager; the others join as workers. One more node, the spare (N+1),
+# runs on the same bridge outside the swarm: the tests add it to a LAN of the others. Every address comes from the
 # benchmarking range 198.18.0.0/15, and the namespaces have no default route, so nothing
 # leaves this machine. Names and paths depend only on the repository path: tearing down
 # or cleaning up after an interrupted run needs no state other than what is on disk.
@@ -17,7 +19,15 @@ if [[ -n "${DN_SWARM_LOADED:-}" ]]; then
 fi
 DN_SWARM_LOADED=1
 
-DN_SWARM_NODES=3
+# Node N's addresses derive from its number (198.18.20N.1 for --bip, 198.18.21N.0/24 for
+# its local pools), so the swarm and the spare together have at most 9 nodes.
+DN_SWARM_NODES="${DOCKERNET_SWARM_NODES:-3}"
+DN_SWARM_MAX_NODES=9
+if ! [[ "$DN_SWARM_NODES" =~ ^[0-9]+$ ]] || (( DN_SWARM_NODES < 3 || DN_SWARM_NODES >= DN_SWARM_MAX_NODES )); then
+    printf 'DOCKERNET_SWARM_NODES must be a number from 3 to %s, got %s\n' "$((DN_SWARM_MAX_NODES - 1))" "$DN_SWARM_NODES" >&2
+    exit 2
+fi
+DN_SWARM_SPARE=$((DN_SWARM_NODES + 1))
 DN_SWARM_MANAGER=1
 DN_SWARM_NET_PREFIX="198.18.200"
 # Pool for networks the swarm allocates itself (ingress, overlays without a subnet).
@@ -200,7 +210,7 @@ dn_swarm_net_remove() {
     if command -v iptables >/dev/null 2>&1; then
         while iptables -D "${rule[@]}" 2>/dev/null; do :; done
     fi
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in $(seq 1 "$DN_SWARM_MAX_NODES"); do
         ip link del "$(dn_swarm_veth "$node")" >/dev/null 2>&1 || true
         ip netns del "$(dn_swarm_netns "$node")" >/dev/null 2>&1 || true
     done
@@ -215,7 +225,7 @@ dn_swarm_net_create() {
     command -v iptables >/dev/null 2>&1 || dn_apt_install iptables
     ip link add "$DN_SWARM_BRIDGE" type bridge || return 1
     ip link set "$DN_SWARM_BRIDGE" up || return 1
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in $(seq 1 "$DN_SWARM_SPARE"); do
         netns="$(dn_swarm_netns "$node")"
         veth="$(dn_swarm_veth "$node")"
         ip netns add "$netns" &&
@@ -246,16 +256,21 @@ dn_swarm_down() {
         dn_log "  remove it with: bash $DN_SWARM_CTL down"
         return 0
     fi
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    # up to the largest rig: an earlier run may have had more nodes
+    local present=()
+    for node in $(seq 1 "$DN_SWARM_MAX_NODES"); do
         if [[ -d "$(dn_swarm_node_dir "$node")" || -e "/var/run/netns/$(dn_swarm_netns "$node")" ]]; then
             any=1
+            present+=("$node")
         fi
     done
     ip link show "$DN_SWARM_BRIDGE" >/dev/null 2>&1 && any=1
     [[ "$any" == 1 ]] || return 0
     dn_log "swarm rig: tearing down (state: $DN_SWARM_DIR)"
     # workers first, so the manager does not wait for them; failures only cost time
-    for node in $(seq "$DN_SWARM_NODES" -1 1); do
+    local i
+    for ((i = ${#present[@]} - 1; i >= 0; i--)); do
+        node="${present[$i]}"
         if dn_swarm_ping "$node"; then
             if [[ "$node" == "$DN_SWARM_MANAGER" ]]; then
                 timeout 30 docker -H "unix://$(dn_swarm_sock "$node")" swarm leave --force >/dev/null 2>&1 || true
@@ -264,14 +279,14 @@ dn_swarm_down() {
             fi
         fi
     done
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in "${present[@]+"${present[@]}"}"; do
         pid="$(dn_swarm_dockerd_pid "$node")"
         [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
     done
     for pid in "${pids[@]+"${pids[@]}"}"; do
         dn_kill_pid_gently "$pid" "swarm dockerd"
     done
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in "${present[@]+"${present[@]}"}"; do
         dn_swarm_kill_leftovers "$node"
     done
     dn_swarm_net_remove
@@ -285,7 +300,7 @@ dn_swarm_image() {
     local -x DOCKER_HOST
     DOCKER_HOST="unix://$(dn_swarm_sock "$DN_SWARM_MANAGER")"
     dn_build_image || return 1
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in $(seq 1 "$DN_SWARM_SPARE"); do
         [[ "$node" == "$DN_SWARM_MANAGER" ]] && continue
         dn_swarm_docker "$DN_SWARM_MANAGER" save "$DN_TEST_IMAGE" | dn_swarm_docker "$node" load -q >/dev/null || return 1
     done
@@ -316,7 +331,7 @@ dn_swarm_form() {
 # dn_swarm_write_inventory: the Ansible inventory of the rig (all hosts run locally,
 # each talks to its own node's daemon).
 dn_swarm_write_inventory() {
-    local node group workers=()
+    local node group workers=() nodes
     for node in $(seq 1 "$DN_SWARM_NODES"); do
         [[ "$node" == "$DN_SWARM_MANAGER" ]] || workers+=("$node")
     done
@@ -329,10 +344,14 @@ dn_swarm_write_inventory() {
         printf '    dockernet_node_ctl: "%s"\n' "$DN_SWARM_CTL"
         printf '    dockernet_swarm_manager_addr: "%s"\n' "$(dn_swarm_addr "$DN_SWARM_MANAGER")"
         printf '  children:\n'
-        for group in managers workers; do
-            printf '    swarm_%s:\n      hosts:\n' "$group"
-            local nodes=("$DN_SWARM_MANAGER")
-            [[ "$group" == workers ]] && nodes=("${workers[@]}")
+        # lan_spare: a node outside the swarm, on the same LAN, for the tests that add a host
+        for group in swarm_managers swarm_workers lan_spare; do
+            printf '    %s:\n      hosts:\n' "$group"
+            case "$group" in
+                swarm_managers) nodes=("$DN_SWARM_MANAGER") ;;
+                swarm_workers) nodes=("${workers[@]}") ;;
+                *) nodes=("$DN_SWARM_SPARE") ;;
+            esac
             for node in "${nodes[@]}"; do
                 printf '        node%s:\n' "$node"
                 printf '          dockernet_node: %s\n' "$node"
@@ -352,9 +371,9 @@ dn_swarm_up() {
     dn_ensure_docker_cli
     DOCKERNET_KEEP_SWARM=0 dn_swarm_down
     mkdir -p "$DN_SWARM_DIR" "$DN_LOGS"
-    dn_log "swarm rig: $DN_SWARM_NODES nodes on bridge $DN_SWARM_BRIDGE ($DN_SWARM_NET_PREFIX.0/24), state in $DN_SWARM_DIR"
+    dn_log "swarm rig: $DN_SWARM_NODES nodes and a spare on bridge $DN_SWARM_BRIDGE ($DN_SWARM_NET_PREFIX.0/24), state in $DN_SWARM_DIR"
     dn_swarm_net_create || { dn_warn "could not create the namespaces, bridge or iptables rule"; return 1; }
-    for node in $(seq 1 "$DN_SWARM_NODES"); do
+    for node in $(seq 1 "$DN_SWARM_SPARE"); do
         : >"$(dn_swarm_log "$node")"
         dn_swarm_node_start "$node" || return 1
     done

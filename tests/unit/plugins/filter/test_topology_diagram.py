@@ -33,3 +33,9 @@ def test_errors_are_filter_errors(kwargs: dict, message: str) -> None:
     topology_diagram = FilterModule().filters()["topology_diagram"]
     with pytest.raises(AnsibleFilterError, match="dockernet.core.topology_diagram: .*" + message):
         topology_diagram(NETWORKS, **kwargs)
+
+
+def test_one_result_per_host_draws_each_host() -> None:
+    topology_diagram = FilterModule().filters()["topology_diagram"]
+    text = topology_diagram({"docker1": NETWORKS, "docker2": {"networks": []}})
+    assert text.startswith('flowchart LR\n  subgraph host_docker1["docker1"]\n    host_docker1_net_app{{"app<br/>bridge"}}\n  end\n')

@@ -11,8 +11,10 @@ from ansible_collections.dockernet.core.plugins.plugin_utils._diagram import (
     DiagramError,
     aliases_by_endpoint,
     escape_label,
+    is_per_host,
     networks_from,
     render,
+    render_hosts,
 )
 
 WEB_ID = "a1b2c3d4e5f6" + "0" * 52
@@ -223,3 +225,126 @@ def test_names_mermaid_would_choke_on_get_safe_unique_ids() -> None:
 
 def test_a_container_on_two_networks_is_one_node() -> None:
     assert render([FRONTEND, BACKEND]).count('ctr_web["web"]') == 1
+
+
+def lan(host: str, ip_range: str, container: str, address: str, parent: str = "eth0") -> t.Dict[str, t.Any]:
+    return network(
+        "lan",
+        {"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1", "IPRange": ip_range},
+        containers={"m" + host: endpoint(container, address)},
+        Id="macvlan-" + host,
+        Driver="macvlan",
+        Options={"parent": parent, "macvlan_mode": "bridge"},
+    )
+
+
+def overlay(container: str, address: str) -> t.Dict[str, t.Any]:
+    return network(
+        "ov",
+        {"Subnet": "10.0.9.0/24", "Gateway": "10.0.9.1"},
+        containers={"o" + container: endpoint(container, address), "lb-ov": endpoint("ov-endpoint", "10.0.9.99/24")},
+        Id="swarm-ov",
+        Driver="overlay",
+        Scope="swarm",
+    )
+
+
+HOSTS = {
+    "docker2": {"networks": [lan("2", "192.0.2.144/28", "web", "192.0.2.145/24"), overlay("web", "10.0.9.3/24")]},
+    "docker1": {
+        "networks": [
+            lan("1", "192.0.2.128/28", "web", "192.0.2.129/24"),
+            overlay("web", "10.0.9.2/24"),
+            network("app", {"Subnet": "10.1.0.0/24"}, containers={"w": endpoint("web", "10.1.0.2/24")}, Internal=True),
+            network("bridge"),
+        ]
+    },
+}
+
+
+def draw(data: t.Any, **kwargs: t.Any) -> str:
+    """The filter's choice: one result per host, or one result."""
+    return render_hosts(data, **kwargs) if is_per_host(data) else render(data, **kwargs)
+
+
+def test_several_hosts_in_one_diagram_shared_networks_drawn_once() -> None:
+    assert draw(HOSTS) == (
+        "flowchart LR\n"
+        '  subgraph host_docker1["docker1"]\n'
+        '    host_docker1_net_app{{"app<br/>bridge, internal<br/>10.1.0.0/24"}}\n'
+        '    host_docker1_ctr_web["web"]\n'
+        "  end\n"
+        '  subgraph host_docker2["docker2"]\n'
+        '    host_docker2_ctr_web["web"]\n'
+        "  end\n"
+        '  net_lan{{"lan<br/>macvlan<br/>parent eth0 mode bridge<br/>192.0.2.0/24 gw 192.0.2.1<br/>'
+        'docker1 range 192.0.2.128/28<br/>docker2 range 192.0.2.144/28"}}\n'
+        '  net_ov{{"ov<br/>overlay, swarm<br/>10.0.9.0/24 gw 10.0.9.1"}}\n'
+        '  host_docker1_ctr_web ---|"10.1.0.2/24"| host_docker1_net_app\n'
+        '  host_docker1_ctr_web ---|"192.0.2.129/24"| net_lan\n'
+        '  host_docker1_ctr_web ---|"10.0.9.2/24"| net_ov\n'
+        '  host_docker2_ctr_web ---|"192.0.2.145/24"| net_lan\n'
+        '  host_docker2_ctr_web ---|"10.0.9.3/24"| net_ov\n'
+        "  classDef internal stroke-dasharray: 5 5\n"
+        "  class host_docker1_net_app internal\n"
+    )
+
+
+def test_a_network_of_one_host_only_stays_in_that_host() -> None:
+    text = draw({"docker1": {"networks": [lan("1", "192.0.2.128/28", "a", "192.0.2.129/24")]}, "docker2": {"networks": []}})
+    assert '  subgraph host_docker1["docker1"]\n    host_docker1_net_lan{{' in text
+    assert "range 192.0.2.128/28" in text
+    assert '  subgraph host_docker2["docker2"]\n    %% no networks\n  end\n' in text
+
+
+def test_macvlan_networks_on_other_parents_or_subnets_are_not_shared() -> None:
+    text = draw({"docker1": {"networks": [lan("1", "", "a", "192.0.2.9/24")]}, "docker2": {"networks": [lan("2", "", "b", "192.0.2.10/24", parent="eth1")]}})
+    assert "host_docker1_net_lan" in text and "host_docker2_net_lan" in text
+    assert "  net_lan" not in text
+
+
+def test_two_shared_networks_with_one_name_get_their_own_nodes() -> None:
+    eth1 = {
+        "docker1": {"networks": [lan("1", "", "a", "192.0.2.9/24", parent="eth1")]},
+        "docker2": {"networks": [lan("2", "", "b", "192.0.2.10/24", parent="eth1")]},
+    }
+    both = {host: {"networks": HOSTS[host]["networks"][:1] + eth1[host]["networks"]} for host in eth1}
+    text = draw(both)
+    assert "  net_lan{{" in text and "  net_lan_2{{" in text
+
+
+def test_aliases_per_host_and_the_default_networks() -> None:
+    containers = {"docker1": [inspect("web", WEB_ID, ov=["www"])]}
+    text = draw(HOSTS, containers=containers, include_default_networks=True, direction="TB")
+    assert text.startswith("flowchart TB\n")
+    assert '  host_docker1_ctr_web ---|"10.0.9.2/24<br/>alias www"| net_ov\n' in text
+    assert '  host_docker2_ctr_web ---|"10.0.9.3/24"| net_ov\n' in text
+    assert "host_docker1_net_bridge{{" in text
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        pytest.param(HOSTS, True, id="hosts"),
+        pytest.param({"networks": []}, False, id="one-result"),
+        pytest.param({"Name": "app"}, False, id="one-network"),
+        pytest.param({}, False, id="empty"),
+        pytest.param({"docker1": {"networks": []}, "docker2": {"Name": "app"}}, False, id="mixed"),
+    ],
+)
+def test_is_per_host(data: t.Any, expected: bool) -> None:
+    assert is_per_host(data) is expected
+
+
+@pytest.mark.parametrize(
+    "data, kwargs, message",
+    [
+        pytest.param({"docker1": {"networks": [1]}}, {}, "host docker1: item 0 of the network list", id="bad-network"),
+        pytest.param(HOSTS, {"containers": []}, "containers: with one network_info result per host, expected a dict", id="containers-list"),
+        pytest.param(HOSTS, {"containers": {"docker1": [{}]}}, r"host docker1: containers\[0\] is not a container inspect result", id="bad-container"),
+        pytest.param(HOSTS, {"direction": "up"}, "direction: 'up'", id="direction"),
+    ],
+)
+def test_render_hosts_errors(data: t.Any, kwargs: t.Dict[str, t.Any], message: str) -> None:
+    with pytest.raises(DiagramError, match=message):
+        render_hosts(data, **kwargs)
