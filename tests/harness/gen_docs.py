@@ -126,9 +126,17 @@ def _reference(text: str, kind: str) -> str:
     """O(...) and RV(...): 'name=value', or 'fqcn#type:name=value' for another plugin's."""
     if "#" in text and ":" in text.split("#", 1)[1]:
         fqcn, rest = text.split("#", 1)
-        name = rest.split(":", 1)[1]
-        page = _page_of(fqcn)
+        plugin_type, name = rest.split(":", 1)
+        if plugin_type == "role":
+            # a role's option: 'fqcn#role:ENTRY_POINT:name', on the page role_NAME.md
+            name = name.split(":", 1)[-1]
+            page = _page_of(fqcn)
+            page = f"role_{page}" if page else None
+        else:
+            page = _page_of(fqcn)
         anchor = "#return-values" if kind == "RV" else "#options"
+        if plugin_type == "role":
+            anchor = "#variables"  # the first entry point's "### Variables"
         return f"[{code(name)}]({page}{anchor})" if page else f"{code(name)} of {code(fqcn)}"
     return code(text)
 
