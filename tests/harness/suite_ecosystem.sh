@@ -146,12 +146,21 @@ eco_ip() {
     fi
 }
 
-# eco_path_without_docker: $PATH without the directories that hold a docker command, as in an
-# execution environment (which has no docker CLI).
+# eco_path_without_docker: $PATH with no docker command, as in an execution environment (which
+# has no docker CLI). A directory that holds one (/usr/bin too, where Debian's docker.io put it) is
+# replaced by a copy made of links to its other commands, under $DN_TMP/eco-nodocker/.
 eco_path_without_docker() {
-    local dir kept=() IFS=:
+    local dir kept=() IFS=: index=0 mirror
     for dir in $PATH; do
-        [[ -x "$dir/docker" ]] || kept+=("$dir")
+        if [[ -x "$dir/docker" ]]; then
+            index=$((index + 1))
+            mirror="$DN_TMP/eco-nodocker/$index"
+            rm -rf "$mirror" && mkdir -p "$mirror"
+            ln -s "$dir"/* "$mirror"/ && rm -f "$mirror/docker"
+            kept+=("$mirror")
+        else
+            kept+=("$dir")
+        fi
     done
     printf '%s' "${kept[*]}"
 }
