@@ -334,6 +334,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
 
 
 def main() -> None:
@@ -379,8 +380,14 @@ def main() -> None:
         outcome["changed"] = outcome["changed"] or any(a.changed for a in attachments)
         outcome["diff"]["before"]["containers"] = {a.container: a.before for a in attachments if a.before}
         outcome["diff"]["after"]["containers"] = {a.container: a.after for a in attachments if a.after}
-        if any(a.changed for a in attachments) and not module.check_mode:
-            outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
+        if any(a.changed for a in attachments):
+            if module.check_mode:
+                # the running containers it connects join the predicted network; those it disconnects leave
+                joined = {a.member[0]: a.member[1] for a in attachments if a.member is not None}
+                left = [a.container for a in attachments if a.changed and a.attachment is None]
+                outcome["network"] = with_members(outcome["network"], joined, left)
+            else:
+                outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
         return outcome
 
     run(module, task)
