@@ -327,7 +327,7 @@ def predict(
         mac = asked_mac
     result.attachment = predicted_attachment(container, network_name, network_id, target, mac)
     if running:
-        result.member = (str(container["Id"]), member_entry(container, mac))
+        result.member = (str(container["Id"]), member_entry(container_name(container), mac))
 
 
 def note_replaced_mac(

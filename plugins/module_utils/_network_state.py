@@ -46,7 +46,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     predicted_state,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import predicted_network
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -324,6 +324,11 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
                 result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
             result.reconnected.append(kept.as_dict())
         result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
+        losing = {change["container"] for change in result.changed_mac_addresses}
+        rejoined = {
+            a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running
+        }
+        result.network = with_members(predicted_network(target, actual_raw, client.api_version), rejoined, [])
         return
     old_id = str(actual_raw["Id"])
     for attachment in attachments:
@@ -379,7 +384,7 @@ def ensure_present(
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
         result.act(f"create network {desired.name}")
-        result.network = predicted_network(desired, None, client.api_version) if check_mode else create_network(client, desired)
+        result.network = predicted_network(predicted, None, client.api_version) if check_mode else create_network(client, desired)
         result.current = None if check_mode else result.network
         return result
 
@@ -409,9 +414,7 @@ def ensure_present(
     if result.differences:
         check_subnet_conflicts(client, desired, str(actual_raw["Id"]), known_networks)
     recreate(client, actual_raw, target, result, check_mode)
-    if check_mode:
-        result.network = predicted_network(desired, actual_raw, client.api_version)
-    else:
+    if not check_mode:
         result.current = result.network
     return result
 

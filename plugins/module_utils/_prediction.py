@@ -17,12 +17,7 @@ import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
-    NetworkState,
-    actual_from_inspect,
-    comparable_actual,
-    predicted_state,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 
 # The first Engine API whose network inspect reports EnableIPv4.
@@ -41,21 +36,14 @@ def predicted_pools(state: NetworkState) -> t.List[t.Dict[str, t.Any]]:
     return pools
 
 
-def _predicted_members(containers: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t.Any]:
-    """The Containers of a recreated network: the same running containers, on endpoints the daemon makes anew."""
-    return {
-        str(key): {"Name": (entry or {}).get("Name"), "EndpointID": None, "MacAddress": None, "IPv4Address": None, "IPv6Address": None}
-        for key, entry in (containers or {}).items()
-    }
+def predicted_network(state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str) -> t.Dict[str, t.Any]:
+    """The inspect result of the network with the settings state that a create (actual None) or a recreate of actual would leave.
 
-
-def predicted_network(desired: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str) -> t.Dict[str, t.Any]:
-    """The inspect result of the network a create (actual None) or a recreate of actual would leave.
-
-    A recreate keeps the actual result's keys (the engine reports the same ones again) and its
-    running containers; a create reports the keys of an engine of api_version.
+    state is the predicted settings (_network_spec.predicted_state of the desired and the actual state).
+    A recreate keeps the actual result's keys (the engine reports the same ones again); a create
+    reports the keys of an engine of api_version. The new network has no containers yet: the
+    connects that follow add theirs (with_members).
     """
-    state = predicted_state(desired, comparable_actual(actual_from_inspect(actual), desired) if actual is not None else None)
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
     predicted.update({
         "Name": state.name,
@@ -74,17 +62,17 @@ def predicted_network(desired: NetworkState, actual: t.Optional[t.Mapping[str, t
         "Ingress": bool(state.ingress),
         "ConfigFrom": {"Network": state.config_from or ""},
         "ConfigOnly": bool(state.config_only),
-        "Containers": _predicted_members((actual or {}).get("Containers")),
+        "Containers": {},
         "Options": dict(state.driver_options or {}),
         "Labels": dict(state.labels or {}),
     })
     return predicted
 
 
-def member_entry(container: t.Mapping[str, t.Any], mac_address: t.Optional[str]) -> t.Dict[str, t.Any]:
+def member_entry(container_name: str, mac_address: t.Optional[str]) -> t.Dict[str, t.Any]:
     """A running container's entry in its network's Containers after a connect (addresses with their prefix are the daemon's)."""
     return {
-        "Name": str(container.get("Name", "")).lstrip("/"),
+        "Name": container_name,
         "EndpointID": None,
         "MacAddress": mac_address,
         "IPv4Address": None,

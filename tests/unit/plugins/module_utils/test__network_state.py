@@ -131,11 +131,11 @@ def _recreate(daemon: t.Any, check_mode: bool) -> t.Dict[str, t.Any]:
     return ensure_present(daemon, desired_from_params({"name": "web", "internal": True}), "on_change", check_mode).as_dict()
 
 
-def test_check_mode_predicts_the_reconnects_a_recreate_reports() -> None:
-    from .conftest import FakeDaemon  # one fresh daemon per run: the same IDs in both
-
-    predicted, real = _recreate(FakeDaemon(), True), _recreate(FakeDaemon(), False)
+def test_check_mode_predicts_the_reconnects_a_recreate_reports(daemon: t.Any) -> None:
+    # A fresh daemon for each run, so that both hold the same IDs.
+    predicted, real = _recreate(type(daemon)(), True), _recreate(type(daemon)(), False)
     assert predicted["reconnected"] == real["reconnected"]
     assert predicted["reconnected"][0]["aliases"] == ["api"]
     assert predicted["network"]["Id"] is None and predicted["network"]["Internal"] is True
     assert set(predicted["network"]) == set(real["network"])
+    assert set(predicted["network"]["Containers"]) == set(real["network"]["Containers"])  # the running container rejoins

@@ -9,7 +9,12 @@ import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
+    actual_from_inspect,
+    comparable_actual,
+    desired_from_params,
+    predicted_state,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._prediction import (
     member_entry,
     predicted_attachment,
@@ -31,6 +36,13 @@ def _desired(**params: t.Any) -> t.Any:
     return desired_from_params({"name": "backend", **params})
 
 
+def _predicted(params: t.Dict[str, t.Any], actual: t.Optional[t.Dict[str, t.Any]], api_version: str = "1.51") -> t.Dict[str, t.Any]:
+    """The prediction for a task's parameters and an inspect result, composed as the network module does."""
+    desired = _desired(**params)
+    state = predicted_state(desired, comparable_actual(actual_from_inspect(actual), desired) if actual is not None else None)
+    return predicted_network(state, actual, api_version)
+
+
 def _actual(**extra: t.Any) -> t.Dict[str, t.Any]:
     inspect: t.Dict[str, t.Any] = {
         "Name": "backend", "Id": "f" * 64, "Created": "2026-01-01T00:00:00Z", "Scope": "local", "Driver": "bridge",
@@ -50,7 +62,7 @@ def _container(running: bool = True) -> t.Dict[str, t.Any]:
 
 
 def test_created_network_has_the_inspect_keys_with_unknowns_null() -> None:
-    network = predicted_network(_desired(internal=True, labels={"tier": "back"}), None, "1.51")
+    network = _predicted({"internal": True, "labels": {"tier": "back"}}, None)
     assert set(network) == INSPECT_KEYS
     assert network["Id"] is None and network["Created"] is None
     assert network["Name"] == "backend"
@@ -72,7 +84,7 @@ def test_created_network_has_the_inspect_keys_with_unknowns_null() -> None:
     ],
 )
 def test_created_network_reports_enable_ipv4_where_the_engine_does(api_version: str, has_enable_ipv4: bool) -> None:
-    assert ("EnableIPv4" in predicted_network(_desired(), None, api_version)) is has_enable_ipv4
+    assert ("EnableIPv4" in _predicted({}, None, api_version)) is has_enable_ipv4
 
 
 @pytest.mark.parametrize(
@@ -99,34 +111,31 @@ def test_created_network_reports_enable_ipv4_where_the_engine_does(api_version: 
     ],
 )
 def test_predicted_pools(params: t.Dict[str, t.Any], expected: t.List[t.Dict[str, t.Any]]) -> None:
-    network = predicted_network(_desired(**params), None, "1.51")
-    assert network["IPAM"]["Config"] == expected
-    assert predicted_pools(_desired(**params)) == expected
+    assert _predicted(params, None)["IPAM"]["Config"] == expected
+    assert predicted_pools(predicted_state(_desired(**params), None)) == expected
 
 
-def test_recreated_network_keeps_the_engines_keys_and_running_containers() -> None:
+def test_recreated_network_keeps_the_engines_keys_and_no_endpoint_yet() -> None:
     actual = _actual(Peers=[{"Name": "node1", "IP": "192.0.2.1"}])
-    network = predicted_network(_desired(internal=True), actual, "1.51")
+    network = _predicted({"internal": True}, actual)
     assert set(network) == INSPECT_KEYS | {"Peers"}
     assert network["Id"] is None and network["Created"] is None
     assert network["Internal"] is True
     assert network["Labels"] == {"tier": "back"}  # not given: kept
     assert network["Options"] == {"com.docker.network.driver.mtu": "1500"}
     assert network["IPAM"]["Config"] == [{"Subnet": "10.30.0.0/24", "Gateway": "10.30.0.1"}]
-    assert network["Containers"] == {
-        "c" * 64: {"Name": "web", "EndpointID": None, "MacAddress": None, "IPv4Address": None, "IPv6Address": None},
-    }
+    assert network["Containers"] == {}
     assert actual["Id"] == "f" * 64  # the actual result is left alone
 
 
 def test_recreate_on_an_engine_without_enable_ipv4_does_not_invent_it() -> None:
     actual = _actual()
     del actual["EnableIPv4"]
-    assert "EnableIPv4" not in predicted_network(_desired(internal=True), actual, "1.51")
+    assert "EnableIPv4" not in _predicted({"internal": True}, actual)
 
 
 def test_recreate_applies_the_new_pool_and_drops_the_daemons_own() -> None:
-    network = predicted_network(_desired(ipam_config=[{"subnet": "10.31.0.0/24"}]), _actual(), "1.51")
+    network = _predicted({"ipam_config": [{"subnet": "10.31.0.0/24"}]}, _actual())
     assert network["IPAM"]["Config"] == [{"Subnet": "10.31.0.0/24"}]
 
 
@@ -165,7 +174,7 @@ def test_predicted_attachment(running: bool, target: Endpoint, mac: t.Optional[s
 
 def test_with_members_joins_and_leaves() -> None:
     network = _actual()
-    joined = {"d" * 64: member_entry({"Name": "/api"}, None)}
+    joined = {"d" * 64: member_entry("api", None)}
     after = with_members(network, joined, ["web"])
     assert after["Containers"] == {"d" * 64: {"Name": "api", "EndpointID": None, "MacAddress": None, "IPv4Address": None, "IPv6Address": None}}
     assert "c" * 64 in network["Containers"]  # the given result is left alone
