@@ -379,12 +379,15 @@ def ensure_present(
         actual_raw = inspect_network(client, desired.name)
     if actual_raw is None:
         check_subnet_conflicts(client, desired, None, known_networks)
-        if desired.config_from is not None and inspect_network(client, desired.config_from) is None:
-            raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
+        source = None
+        if desired.config_from is not None:
+            source = inspect_network(client, desired.config_from)
+            if source is None:
+                raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
         result.act(f"create network {desired.name}")
-        result.network = predicted_network(predicted, None, client.api_version) if check_mode else create_network(client, desired)
+        result.network = predicted_network(predicted, None, client.api_version, source) if check_mode else create_network(client, desired)
         result.current = None if check_mode else result.network
         return result
 

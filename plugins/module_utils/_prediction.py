@@ -13,6 +13,7 @@ Everything here is pure: desired and actual state in, a predicted result out.
 
 from __future__ import annotations
 
+import copy
 import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
@@ -36,13 +37,16 @@ def predicted_pools(state: NetworkState) -> t.List[t.Dict[str, t.Any]]:
     return pools
 
 
-def predicted_network(state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str) -> t.Dict[str, t.Any]:
+def predicted_network(
+    state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str, config_source: t.Optional[t.Mapping[str, t.Any]] = None,
+) -> t.Dict[str, t.Any]:
     """The inspect result of the network with the settings state that a create (actual None) or a recreate of actual would leave.
 
     state is the predicted settings (_network_spec.predicted_state of the desired and the actual state).
     A recreate keeps the actual result's keys (the engine reports the same ones again); a create
     reports the keys of an engine of api_version. The new network has no containers yet: the
-    connects that follow add theirs (with_members).
+    connects that follow add theirs (with_members). A network created with config_from reports the
+    pools, IP families and driver options of its config-only network, config_source.
     """
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
     predicted.update({
@@ -66,6 +70,12 @@ def predicted_network(state: NetworkState, actual: t.Optional[t.Mapping[str, t.A
         "Options": dict(state.driver_options or {}),
         "Labels": dict(state.labels or {}),
     })
+    if config_source is not None:
+        for key in ("EnableIPv4", "EnableIPv6"):
+            if key in predicted and key in config_source:
+                predicted[key] = config_source[key]
+        predicted["IPAM"] = copy.deepcopy(config_source.get("IPAM") or predicted["IPAM"])
+        predicted["Options"] = dict(config_source.get("Options") or {})
     return predicted
 
 

@@ -178,3 +178,13 @@ def test_with_members_joins_and_leaves() -> None:
     after = with_members(network, joined, ["web"])
     assert after["Containers"] == {"d" * 64: {"Name": "api", "EndpointID": None, "MacAddress": None, "IPv4Address": None, "IPv6Address": None}}
     assert "c" * 64 in network["Containers"]  # the given result is left alone
+
+
+def test_a_network_from_a_config_only_network_reports_its_pools_and_options() -> None:
+    source = _actual(Name="template", ConfigOnly=True, Driver="null", Options={"parent": "eth0"}, Containers={})
+    state = predicted_state(_desired(driver="macvlan", config_from="template"), None)
+    network = predicted_network(state, None, "1.51", source)
+    assert network["IPAM"] == source["IPAM"] and network["IPAM"] is not source["IPAM"]
+    assert network["Options"] == {"parent": "eth0"}
+    assert network["Driver"] == "macvlan"
+    assert network["ConfigFrom"] == {"Network": "template"} and network["ConfigOnly"] is False
