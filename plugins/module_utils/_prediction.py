@@ -19,6 +19,9 @@ import typing as t
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+
+# Driver options the daemon adds by itself to a new network of a driver, with values it picks.
+DAEMON_OPTIONS_BY_DRIVER = {"overlay": ("com.docker.network.driver.overlay.vxlanid_list",)}
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 
 # The first Engine API whose network inspect reports EnableIPv4.
@@ -67,7 +70,7 @@ def predicted_network(
         "ConfigFrom": {"Network": state.config_from or ""},
         "ConfigOnly": bool(state.config_only),
         "Containers": {},
-        "Options": dict(state.driver_options or {}),
+        "Options": {**dict.fromkeys(DAEMON_OPTIONS_BY_DRIVER.get(str(state.driver), ())), **(state.driver_options or {})},
         "Labels": dict(state.labels or {}),
     })
     if config_source is not None:

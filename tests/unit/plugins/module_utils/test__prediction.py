@@ -188,3 +188,18 @@ def test_a_network_from_a_config_only_network_reports_its_pools_and_options() ->
     assert network["Options"] == {"parent": "eth0"}
     assert network["Driver"] == "macvlan"
     assert network["ConfigFrom"] == {"Network": "template"} and network["ConfigOnly"] is False
+
+
+@pytest.mark.parametrize(
+    "params, options",
+    [
+        pytest.param({"driver": "overlay", "attachable": True}, {"com.docker.network.driver.overlay.vxlanid_list": None}, id="overlay-vxlan-picked"),
+        pytest.param(
+            {"driver": "overlay", "driver_options": {"com.docker.network.driver.overlay.vxlanid_list": "5000"}},
+            {"com.docker.network.driver.overlay.vxlanid_list": "5000"}, id="overlay-vxlan-given",
+        ),
+        pytest.param({"driver_options": {"com.docker.network.driver.mtu": 1400}}, {"com.docker.network.driver.mtu": "1400"}, id="bridge-as-given"),
+    ],
+)
+def test_predicted_driver_options_include_what_the_daemon_adds(params: t.Dict[str, t.Any], options: t.Dict[str, t.Any]) -> None:
+    assert _predicted(params, None)["Options"] == options
