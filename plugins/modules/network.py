@@ -248,6 +248,8 @@ network:
       when it acts are C(null) - C(Id) and C(Created) of a network it would create or recreate, the C(Subnet)
       and C(Gateway) of a pool it would choose, and the endpoint IDs and addresses of the containers it would
       connect.
+    - A network created with O(config_from) reports the pools and driver options of the config-only network, in
+      check mode too.
     - C(null) after O(state=absent).
   returned: always
   type: dict
@@ -329,7 +331,9 @@ network:
           would pick C(null).
       type: dict
     Options:
-      description: The driver options.
+      description:
+        - The driver options.
+        - In check mode, an option the daemon adds by itself to a new network (the overlay VXLAN ID) is C(null).
       type: dict
     Labels:
       description: The labels.
