@@ -35,6 +35,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._engine import requ
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
@@ -66,6 +67,8 @@ class AttachmentResult:
     # endpoint a random one), and, once known, the change: {old, new}; new is None in check mode.
     replaced_mac: t.Optional[str] = None
     changed_mac_address: t.Optional[t.Dict[str, t.Optional[str]]] = None
+    # In check mode, a running container's predicted entry in the network's Containers: (container ID, entry).
+    member: t.Optional[t.Tuple[str, t.Dict[str, t.Any]]] = None
 
     def act(self, action: str) -> None:
         self.actions.append(action)
@@ -233,6 +236,8 @@ def ensure_connected(
         check_attachable(cname, container, None, request.network)
         result.after = request.endpoint.as_dict()
         result.act(f"connect container {cname} to network {request.network}")
+        target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
+        predict(result, container, request.network, None, target, request.endpoint.mac_address)
         return result
     if network is None:
         network = inspect_network(client, request.network)
@@ -268,7 +273,7 @@ def ensure_connected(
         note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None, check_mode)
     result.act(f"connect container {cname} to network {net_name}")
     if check_mode:
-        result.attachment = {"network": net_name, "container": cname, "settings": target.as_dict()}
+        predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
         return result
     if actual is not None:
         disconnect(client, net_id, str(container["Id"]), force=True)
@@ -305,6 +310,24 @@ def ensure_connected(
         refreshed = inspect_container(client, str(container["Id"])) or container
         result.settle(attachment_view(refreshed, network))
     return result
+
+
+def predict(
+    result: AttachmentResult, container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, asked_mac: t.Optional[str],
+) -> None:
+    """Check mode: the attachment a connect with target would leave.
+
+    A running container keeps the MAC address it is connected with unless a change is predicted (then
+    the daemon picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
+    """
+    running = bool((container.get("State") or {}).get("Running"))
+    if running:
+        mac = None if result.changed_mac_address is not None else target.mac_address
+    else:
+        mac = asked_mac
+    result.attachment = predicted_attachment(container, network_name, network_id, target, mac)
+    if running:
+        result.member = (str(container["Id"]), member_entry(container_name(container), mac))
 
 
 def note_replaced_mac(
@@ -366,7 +389,7 @@ def connect_unseen_swarm_network(
     result.after = target.as_dict()
     result.act(f"connect container {cname} to network {request.network}")
     if check_mode:
-        result.attachment = {"network": request.network, "container": cname, "settings": result.after}
+        predict(result, container, request.network, None, target, request.endpoint.mac_address)
         return result
     try:
         connect(client, request.network, str(container["Id"]), target)

@@ -101,6 +101,18 @@ def network_differences(desired: NetworkState, actual: NetworkState) -> t.List[D
     return differences
 
 
+def pool_config(pool: Pool) -> t.Dict[str, t.Any]:
+    """One IPAM.Config item, as a create sends it and the daemon reports it: keys not set left out."""
+    config: t.Dict[str, t.Any] = {"Subnet": pool.subnet}
+    if pool.ip_range:
+        config["IPRange"] = pool.ip_range
+    if pool.gateway:
+        config["Gateway"] = pool.gateway
+    if pool.aux_addresses:
+        config["AuxiliaryAddresses"] = dict(sorted(pool.aux_addresses.items()))
+    return config
+
+
 def create_body(desired: NetworkState) -> t.Dict[str, t.Any]:
     """The POST /networks/create body. Booleans given as false are sent as an explicit false."""
     body: t.Dict[str, t.Any] = {"Name": desired.name, "CheckDuplicate": True}
@@ -116,17 +128,7 @@ def create_body(desired: NetworkState) -> t.Dict[str, t.Any]:
         ipam: t.Dict[str, t.Any] = {"Driver": desired.ipam_driver or "default"}
         if desired.ipam_options:
             ipam["Options"] = dict(desired.ipam_options)
-        configs = []
-        for pool in desired.ipam_config or ():
-            config: t.Dict[str, t.Any] = {"Subnet": pool.subnet}
-            if pool.ip_range:
-                config["IPRange"] = pool.ip_range
-            if pool.gateway:
-                config["Gateway"] = pool.gateway
-            if pool.aux_addresses:
-                config["AuxiliaryAddresses"] = dict(pool.aux_addresses)
-            configs.append(config)
-        ipam["Config"] = configs
+        ipam["Config"] = [pool_config(pool) for pool in desired.ipam_config or ()]
         body["IPAM"] = ipam
     for key, api_key in (
         ("enable_ipv6", "EnableIPv6"), ("internal", "Internal"),

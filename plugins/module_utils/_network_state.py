@@ -36,6 +36,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_compare im
     Difference,
     create_body,
     network_differences,
+    pool_config,
     required_api_versions,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
@@ -45,6 +46,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     predicted_state,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -219,25 +221,31 @@ def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, 
     return network
 
 
+def reconnect_plan(attachments: t.Sequence[Attachment], subnets: t.Sequence[str]) -> t.List[t.Tuple[Attachment, t.List[str]]]:
+    """Each attachment as a recreate reconnects it, without its static addresses outside subnets, and those addresses (pure)."""
+    plan = []
+    for attachment in attachments:
+        outside = addresses_outside(attachment.endpoint, subnets)
+        plan.append((replace(attachment, endpoint=without_addresses(attachment.endpoint, outside)) if outside else attachment, outside))
+    return plan
+
+
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
-    subnets = network_subnets(network)
     pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
     failures = []
-    for attachment in attachments:
-        endpoint = attachment.endpoint
-        outside = addresses_outside(endpoint, subnets)
+    for kept, outside in reconnect_plan(attachments, network_subnets(network)):
+        endpoint = kept.endpoint
         if outside:
-            endpoint = without_addresses(endpoint, outside)
-            result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
+            result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
         try:
-            connect(client, str(network["Id"]), attachment.container_id, replace(endpoint, mac_address=attachment.mac_address) if pinned else endpoint)
+            connect(client, str(network["Id"]), kept.container_id, replace(endpoint, mac_address=kept.mac_address) if pinned else endpoint)
         except DockerError as exc:
-            failures.append(f"{attachment.container_name}: {exc}")
+            failures.append(f"{kept.container_name}: {exc}")
             continue
         # Report the settings the container got back, without the addresses that were dropped.
-        result.reconnected.append(replace(attachment, endpoint=endpoint).as_dict())
-        if attachment.running and attachment.mac_address:
-            _note_mac_change(client, network, attachment, result)
+        result.reconnected.append(kept.as_dict())
+        if kept.running and kept.mac_address:
+            _note_mac_change(client, network, kept, result)
     return failures
 
 
@@ -274,17 +282,9 @@ def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
 
 def recreated_view(raw: t.Mapping[str, t.Any], target: NetworkState) -> t.Dict[str, t.Any]:
     """The network a recreate will leave, shaped like an inspect result, for planning attachments in check mode."""
-    pools = []
-    for pool in target.ipam_config or ():
-        config = {"Subnet": pool.subnet}
-        if pool.gateway:
-            config["Gateway"] = pool.gateway
-        if pool.ip_range:
-            config["IPRange"] = pool.ip_range
-        pools.append(config)
     return {
         **raw,
-        "IPAM": {**(raw.get("IPAM") or {}), "Config": pools},
+        "IPAM": {**(raw.get("IPAM") or {}), "Config": [pool_config(pool) for pool in target.ipam_config or ()]},
         "Attachable": bool(target.attachable),
         "Internal": bool(target.internal),
         "Scope": target.scope or raw.get("Scope"),
@@ -317,13 +317,18 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
     result.recreating = True
     if check_mode:
         result.current = recreated_view(actual_raw, target)
-        # Predict the static addresses the new pools no longer hold, as the real run reports them.
+        # Predict the reconnects and the static addresses the new pools no longer hold, as the real run reports them.
         subnets = [pool.subnet for pool in target.ipam_config or ()]
-        for attachment in attachments:
-            outside = addresses_outside(attachment.endpoint, subnets)
+        for kept, outside in reconnect_plan(attachments, subnets):
             if outside:
-                result.dropped_addresses.append({"container": attachment.container_name, "addresses": outside})
+                result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
+            result.reconnected.append(kept.as_dict())
         result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
+        losing = {change["container"] for change in result.changed_mac_addresses}
+        rejoined = {
+            a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running
+        }
+        result.network = with_members(predicted_network(target, actual_raw, client.api_version), rejoined, [])
         return
     old_id = str(actual_raw["Id"])
     for attachment in attachments:
@@ -374,12 +379,15 @@ def ensure_present(
         actual_raw = inspect_network(client, desired.name)
     if actual_raw is None:
         check_subnet_conflicts(client, desired, None, known_networks)
-        if desired.config_from is not None and inspect_network(client, desired.config_from) is None:
-            raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
+        source = None
+        if desired.config_from is not None:
+            source = inspect_network(client, desired.config_from)
+            if source is None:
+                raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
         result.act(f"create network {desired.name}")
-        result.network = predicted.as_dict() if check_mode else create_network(client, desired)
+        result.network = predicted_network(predicted, None, client.api_version, source) if check_mode else create_network(client, desired)
         result.current = None if check_mode else result.network
         return result
 
@@ -409,9 +417,7 @@ def ensure_present(
     if result.differences:
         check_subnet_conflicts(client, desired, str(actual_raw["Id"]), known_networks)
     recreate(client, actual_raw, target, result, check_mode)
-    if check_mode:
-        result.network = target.as_dict()
-    else:
+    if not check_mode:
         result.current = result.network
     return result
 

@@ -270,20 +270,124 @@ EXAMPLES = r"""
 RETURN = r"""
 network:
   description:
-    - Inspect result of the network after the task. In check mode, the predicted settings in the
-      normalised form used for comparison. C(null) after O(state=absent).
+    - Inspect result of the network after the task, as the daemon reports it (C(docker network inspect)).
+    - In check mode, the predicted inspect result, with the same keys and structure. Values the daemon picks
+      when it acts are C(null) - C(Id) and C(Created) of a network it would create or recreate, the C(Subnet)
+      and C(Gateway) of a pool it would choose, and the endpoint IDs and addresses of the containers it would
+      connect.
+    - A network created with O(config_from) reports the pools and driver options of the config-only network, in
+      check mode too.
+    - C(null) after O(state=absent).
   returned: always
   type: dict
+  contains:
+    Name:
+      description: The network's name.
+      type: str
+    Id:
+      description: The network's ID; C(null) in check mode for a network that would be created or recreated.
+      type: str
+    Created:
+      description: When the daemon created the network; C(null) in check mode for a network that would be created or recreated.
+      type: str
+    Scope:
+      description: V(local), V(swarm) or V(global).
+      type: str
+    Driver:
+      description: The network driver (V(null) for a config-only network).
+      type: str
+    EnableIPv4:
+      description: Whether IPv4 is on. Reported by engines with Engine API 1.48 and newer only.
+      type: bool
+    EnableIPv6:
+      description: Whether IPv6 is on.
+      type: bool
+    IPAM:
+      description: The address management.
+      type: dict
+      contains:
+        Driver:
+          description: The IPAM driver.
+          type: str
+        Options:
+          description: The IPAM driver options.
+          type: dict
+        Config:
+          description:
+            - The pools. A key not set for a pool is left out, as the daemon does.
+            - In check mode, a pool the daemon would pick has C(Subnet) and C(Gateway) C(null).
+          type: list
+          elements: dict
+          contains:
+            Subnet:
+              description: The pool's CIDR.
+              type: str
+            IPRange:
+              description: The range container addresses are allocated from.
+              type: str
+            Gateway:
+              description: The gateway address.
+              type: str
+            AuxiliaryAddresses:
+              description: Addresses the daemon does not hand out, by name.
+              type: dict
+    Internal:
+      description: Whether external access is restricted.
+      type: bool
+    Attachable:
+      description: Whether standalone containers may attach to the swarm-scoped network.
+      type: bool
+    Ingress:
+      description: Whether this is the swarm routing-mesh network.
+      type: bool
+    ConfigFrom:
+      description: The config-only network the configuration comes from.
+      type: dict
+      contains:
+        Network:
+          description: Its name; empty when none.
+          type: str
+    ConfigOnly:
+      description: Whether this is a config-only network.
+      type: bool
+    Containers:
+      description:
+        - The running containers on the network, by container ID, each with C(Name), C(EndpointID), C(MacAddress),
+          C(IPv4Address) and C(IPv6Address).
+        - In check mode, the containers a connect or a recreate would leave there, with the values the daemon
+          would pick C(null).
+      type: dict
+    Options:
+      description:
+        - The driver options.
+        - In check mode, an option the daemon adds by itself to a new network (the overlay VXLAN ID) is C(null).
+      type: dict
+    Labels:
+      description: The labels.
+      type: dict
   sample:
     Name: backend
     Id: 0c7f2d8e6b5a4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+    Created: "2026-01-01T12:00:00.000000000Z"
+    Scope: local
     Driver: bridge
-    Internal: true
+    EnableIPv4: true
+    EnableIPv6: false
     IPAM:
       Driver: default
+      Options: {}
       Config:
         - Subnet: 10.30.0.0/24
           Gateway: 10.30.0.1
+    Internal: true
+    Attachable: false
+    Ingress: false
+    ConfigFrom:
+      Network: ""
+    ConfigOnly: false
+    Containers: {}
+    Options: {}
+    Labels: {}
 actions:
   description: What was done (or would be done in check mode), in order.
   returned: always
@@ -299,25 +403,73 @@ differences:
   returned: always
   type: list
   elements: dict
+  contains:
+    field:
+      description: The setting, as V(internal) or V(ipam_config.subnets).
+      type: str
+    before:
+      description: Its value before.
+      type: raw
+    after:
+      description: The value asked for.
+      type: raw
   sample:
     - field: ipam_config.subnets
       before: [10.30.0.0/24]
       after: [10.32.0.0/24]
 reconnected:
-  description: Containers reconnected after a recreate, with the endpoint settings they got back.
+  description:
+    - Containers reconnected after a recreate, with the endpoint settings they got back (settings not set are left out).
+    - In check mode, the reconnects the recreate would make.
   returned: always
   type: list
   elements: dict
+  contains:
+    container:
+      description: The container's name.
+      type: str
+    id:
+      description: The container's ID.
+      type: str
+    running:
+      description: Whether the container was running.
+      type: bool
   sample:
     - container: web
       running: true
       aliases: [api]
       ipv4_address: 10.30.0.10
 attachments:
-  description: Per container of O(containers), what was done and the endpoint after the task.
+  description:
+    - Per container of O(containers) (and, with O(containers_mode=exact), per container disconnected), what was
+      done and the endpoint after the task, as M(dockernet.core.network_attachment) returns them.
   returned: when O(containers) is given
   type: list
   elements: dict
+  contains:
+    container:
+      description: The container.
+      type: str
+    network:
+      description: The network.
+      type: str
+    changed:
+      description: Whether the attachment changed (or would in check mode).
+      type: bool
+    actions:
+      description: What was done (or would be done in check mode).
+      type: list
+      elements: str
+    differences:
+      description: Each endpoint setting that differed.
+      type: list
+      elements: dict
+    attachment:
+      description: The endpoint after the task (see M(dockernet.core.network_attachment)); C(null) when disconnected.
+      type: dict
+    changed_mac_address:
+      description: The MAC address a reconnect changed, C(old) and C(new) (see M(dockernet.core.network_attachment)).
+      type: dict
   sample:
     - container: web
       changed: true
@@ -332,6 +484,14 @@ dropped_addresses:
   returned: always
   type: list
   elements: dict
+  contains:
+    container:
+      description: The container.
+      type: str
+    addresses:
+      description: The static addresses it lost.
+      type: list
+      elements: str
   sample:
     - container: web
       addresses: [10.30.0.10]
@@ -347,6 +507,16 @@ changed_mac_addresses:
   returned: always
   type: list
   elements: dict
+  contains:
+    container:
+      description: The container.
+      type: str
+    old:
+      description: The MAC address before the recreate.
+      type: str
+    new:
+      description: The MAC address after it; C(null) in check mode.
+      type: str
   sample:
     - container: web
       old: "02:42:0a:1e:00:0a"
@@ -362,6 +532,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._common import argu
 from ansible_collections.dockernet.core.plugins.module_utils._migration import MIGRATION_SPEC, check_migration
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
 
 
 def main() -> None:
@@ -409,8 +580,14 @@ def main() -> None:
         outcome["changed"] = outcome["changed"] or any(a.changed for a in attachments)
         outcome["diff"]["before"]["containers"] = {a.container: a.before for a in attachments if a.before}
         outcome["diff"]["after"]["containers"] = {a.container: a.after for a in attachments if a.after}
-        if any(a.changed for a in attachments) and not module.check_mode:
-            outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
+        if any(a.changed for a in attachments):
+            if module.check_mode:
+                # the running containers it connects join the predicted network; those it disconnects leave
+                joined = {a.member[0]: a.member[1] for a in attachments if a.member is not None}
+                left = [a.container for a in attachments if a.changed and a.attachment is None]
+                outcome["network"] = with_members(outcome["network"], joined, left)
+            else:
+                outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
         return outcome
 
     run(module, task)

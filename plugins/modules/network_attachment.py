@@ -134,10 +134,39 @@ EXAMPLES = r"""
 RETURN = r"""
 attachment:
   description:
-    - The endpoint after the task. In check mode, the settings it would get. C(null) when disconnected.
+    - The endpoint after the task. C(null) when disconnected.
+    - In check mode, the endpoint a connect would leave, with the same keys. Values the daemon picks when it
+      connects are C(null) - the network's C(network_id) when the network would be created first, the addresses
+      that are not static, a MAC address it would pick, and C(dns_names).
   returned: always
   type: dict
   contains:
+    network:
+      description: The network's name.
+      type: str
+    network_id:
+      description: The network's ID.
+      type: str
+    container:
+      description: The container's name.
+      type: str
+    container_id:
+      description: The container's ID.
+      type: str
+    ipv4_address:
+      description: The container's IPv4 address on the network; C(null) when it has none.
+      type: str
+    ipv6_address:
+      description: The container's IPv6 address on the network; C(null) when it has none.
+      type: str
+    mac_address:
+      description: The endpoint's MAC address; C(null) when the engine reports none (a stopped container on Docker 28).
+      type: str
+    settings:
+      description:
+        - The endpoint settings as they are compared - C(aliases), C(links), C(link_local_ips), C(driver_opts),
+          C(gw_priority), and C(ipv4_address), C(ipv6_address) and C(mac_address) where set.
+      type: dict
     aliases:
       description: The asked aliases, without the names the daemon adds by itself.
       type: list
@@ -148,7 +177,7 @@ attachment:
           name, aliases, short ID and hostname. Not compared; not part of the diff.
         - C(null) where the engine does not report them - Docker before Engine API 1.44, Podman, a container that
           is not running - and when the container was read from the container list only (an unchanged
-          M(dockernet.core.topology) attachment). Not returned in check mode for a planned connect.
+          M(dockernet.core.topology) attachment), and in check mode for a connect it plans.
       type: list
       elements: str
   sample:
@@ -199,6 +228,16 @@ differences:
   returned: always
   type: list
   elements: dict
+  contains:
+    field:
+      description: The setting, as V(aliases) or V(ipv4_address).
+      type: str
+    before:
+      description: Its value before.
+      type: raw
+    after:
+      description: The value asked for.
+      type: raw
   sample:
     - field: aliases
       before: [app]

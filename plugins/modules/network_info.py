@@ -146,9 +146,34 @@ exists:
   type: bool
   sample: true
 network:
-  description: The network's inspect result, or C(null) when it does not exist.
+  description:
+    - The network's inspect result, or C(null) when it does not exist. The same in check mode.
+    - Its keys are those of the C(network) result of M(dockernet.core.network).
   returned: when name is given
   type: dict
+  contains:
+    Name:
+      description: The network's name.
+      type: str
+    Id:
+      description: The network's ID.
+      type: str
+    Driver:
+      description: The network driver.
+      type: str
+    IPAM:
+      description: The address management, with C(Driver), C(Options) and the pools in C(Config).
+      type: dict
+    Containers:
+      description: The running containers on the network, by container ID (with O(verbose=true) on a swarm manager, also C(Services)).
+      type: dict
+    members:
+      description:
+        - Every container attached to the network on this engine, stopped ones included, with C(container), C(id),
+          C(state), C(running) and its endpoint settings as M(dockernet.core.network_attachment) takes them.
+        - Only with O(members=true).
+      type: list
+      elements: dict
   sample:
     Name: backend
     Id: 6f1d0c8e5a3b4f2a9c7e1d0b8a6f4e2c0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d
@@ -196,6 +221,7 @@ network:
 networks:
   description:
     - Inspect results of every matching network, sorted by name, each with C(members) as in RV(network).
+      The same in check mode.
     - With O(summary=true), only C(Name), C(Id), C(Driver) and C(Scope) of each.
     - Only returned when O(name) is not given.
   returned: when name is not given

@@ -87,10 +87,40 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per target, in the order given.
+  description:
+    - One entry per target, in the order given.
+    - Probes only read, so check mode runs them too and returns the same.
   returned: always
   type: list
   elements: dict
+  contains:
+    target:
+      description: The target as given, C(host) or C(host:port).
+      type: str
+    host:
+      description: The name or address probed.
+      type: str
+    port:
+      description: The TCP port probed; C(null) for O(method=ping) and O(method=dns).
+      type: int
+    method:
+      description: The probe method.
+      type: str
+    expected:
+      description: V(reachable) or V(unreachable), as asked.
+      type: str
+    observed:
+      description: V(reachable) or V(unreachable), as probed.
+      type: str
+    ok:
+      description: Whether C(observed) is C(expected).
+      type: bool
+    latency_ms:
+      description: The round trip in milliseconds; C(null) when not reachable.
+      type: float
+    output:
+      description: The probe's output, at most its last 500 characters.
+      type: str
   sample:
     - target: api
       host: api

@@ -70,7 +70,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 networks:
-  description: Names of the networks removed, or that would be removed in check mode.
+  description: Names of the networks removed, or that would be removed in check mode (the same list).
   returned: always
   type: list
   elements: str

@@ -99,19 +99,79 @@ EXAMPLES = r"""
 
 RETURN = r"""
 networks:
-  description: Per network, what was done and its state after the task (see M(dockernet.core.network)).
+  description:
+    - Per network, what was done and its state after the task, with the keys M(dockernet.core.network) returns.
+    - In check mode the same keys, with C(network) predicted as M(dockernet.core.network) predicts it.
   returned: always
   type: list
   elements: dict
+  contains:
+    name:
+      description: The network's name.
+      type: str
+    changed:
+      description: Whether the network changed (or would in check mode).
+      type: bool
+    actions:
+      description: What was done (or would be done in check mode).
+      type: list
+      elements: str
+    differences:
+      description: Each setting that differed.
+      type: list
+      elements: dict
+    network:
+      description:
+        - The network's inspect result after the task, C(null) once removed; in check mode the predicted one,
+          with C(Id) and the other values the daemon would pick C(null) (see M(dockernet.core.network)).
+      type: dict
+    reconnected:
+      description: Containers a recreate reconnected (or would in check mode).
+      type: list
+      elements: dict
+    dropped_addresses:
+      description: Static addresses that no longer fit a recreated network, per container.
+      type: list
+      elements: dict
+    changed_mac_addresses:
+      description: Running containers a recreate gave another MAC address (predicted in check mode, with C(new) null).
+      type: list
+      elements: dict
   sample:
     - name: shop_db
       changed: true
       actions: [create network shop_db]
 attachments:
-  description: Per attachment, what was done and the endpoint after the task (see M(dockernet.core.network_attachment)).
+  description:
+    - Per attachment, what was done and the endpoint after the task, with the keys M(dockernet.core.network_attachment)
+      returns; in check mode the same keys, with C(attachment) predicted.
   returned: always
   type: list
   elements: dict
+  contains:
+    container:
+      description: The container.
+      type: str
+    network:
+      description: The network.
+      type: str
+    changed:
+      description: Whether the attachment changed (or would in check mode).
+      type: bool
+    actions:
+      description: What was done (or would be done in check mode).
+      type: list
+      elements: str
+    differences:
+      description: Each endpoint setting that differed.
+      type: list
+      elements: dict
+    attachment:
+      description: The endpoint after the task; C(null) when disconnected (see M(dockernet.core.network_attachment)).
+      type: dict
+    changed_mac_address:
+      description: The MAC address a reconnect changed, C(old) and C(new).
+      type: dict
   sample:
     - container: postgres
       network: shop_db
@@ -127,6 +187,13 @@ summary:
   description: How many networks and attachments there are, and how many changed.
   returned: always
   type: dict
+  contains:
+    networks:
+      description: C(total), C(changed) and C(unchanged) networks.
+      type: dict
+    attachments:
+      description: C(total), C(changed) and C(unchanged) attachments.
+      type: dict
   sample:
     networks: {total: 3, changed: 1, unchanged: 2}
     attachments: {total: 4, changed: 1, unchanged: 3}

@@ -19,6 +19,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_state impo
     ensure_present,
     explain_refusal,
     predicted_mac_changes,
+    reconnect_plan,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -115,3 +116,26 @@ def test_a_local_network_is_returned_as_inspected(daemon: t.Any) -> None:
     calls = len(daemon.calls)
     assert allocated(daemon, network) is network
     assert daemon.calls[calls:] == []
+
+
+def test_reconnect_plan_drops_only_the_static_addresses_outside_the_new_pools() -> None:
+    inside = Attachment("c1", "web", True, Endpoint(aliases=("api",), ipv4_address="10.1.0.10"))
+    outside = Attachment("c2", "db", False, Endpoint(ipv4_address="10.9.0.10", ipv6_address="fd00:1::10"))
+    plan = reconnect_plan([inside, outside], ["10.1.0.0/24", "fd00:1::/64"])
+    assert plan == [(inside, []), (Attachment("c2", "db", False, Endpoint(ipv6_address="fd00:1::10")), ["10.9.0.10"])]
+
+
+def _recreate(daemon: t.Any, check_mode: bool) -> t.Dict[str, t.Any]:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    daemon.attach(daemon.add_container("app"), network, aliases=["api"])
+    return ensure_present(daemon, desired_from_params({"name": "web", "internal": True}), "on_change", check_mode).as_dict()
+
+
+def test_check_mode_predicts_the_reconnects_a_recreate_reports(daemon: t.Any) -> None:
+    # A fresh daemon for each run, so that both hold the same IDs.
+    predicted, real = _recreate(type(daemon)(), True), _recreate(type(daemon)(), False)
+    assert predicted["reconnected"] == real["reconnected"]
+    assert predicted["reconnected"][0]["aliases"] == ["api"]
+    assert predicted["network"]["Id"] is None and predicted["network"]["Internal"] is True
+    assert set(predicted["network"]) == set(real["network"])
+    assert set(predicted["network"]["Containers"]) == set(real["network"]["Containers"])  # the running container rejoins

@@ -1,0 +1,140 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What check mode returns: the inspect results a real run would return, predicted.
+
+A check-mode result has the keys and structure of a real run's, so a playbook that
+reads results works in both modes. Values the daemon picks when it acts (IDs, the
+creation time, addresses and MAC addresses it assigns, the subnet of a pool it
+chooses) cannot be known before, and are None.
+
+Everything here is pure: desired and actual state in, a predicted result out.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing as t
+
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+
+# Driver options the daemon adds by itself to a new network of a driver, with values it picks.
+DAEMON_OPTIONS_BY_DRIVER = {"overlay": ("com.docker.network.driver.overlay.vxlanid_list",)}
+from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
+
+# The first Engine API whose network inspect reports EnableIPv4.
+ENABLE_IPV4_API = "1.48"
+
+
+def predicted_pools(state: NetworkState) -> t.List[t.Dict[str, t.Any]]:
+    """IPAM.Config after a create: the given pools, and one the daemon picks (unknown yet) per enabled family without one."""
+    pools = [pool_config(pool) for pool in state.ipam_config or ()]
+    if state.config_only or state.config_from is not None:
+        return pools  # a config-only network gets no pool of its own; a config_from one takes its pools from there
+    families = {pool.version for pool in state.ipam_config or ()}
+    for version, enabled in ((4, state.enable_ipv4 is not False), (6, bool(state.enable_ipv6))):
+        if enabled and version not in families:
+            pools.append({"Subnet": None, "Gateway": None})
+    return pools
+
+
+def predicted_network(
+    state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str, config_source: t.Optional[t.Mapping[str, t.Any]] = None,
+) -> t.Dict[str, t.Any]:
+    """The inspect result of the network with the settings state that a create (actual None) or a recreate of actual would leave.
+
+    state is the predicted settings (_network_spec.predicted_state of the desired and the actual state).
+    A recreate keeps the actual result's keys (the engine reports the same ones again); a create
+    reports the keys of an engine of api_version. The new network has no containers yet: the
+    connects that follow add theirs (with_members). A network created with config_from reports the
+    pools, IP families and driver options of its config-only network, config_source.
+    """
+    predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
+    predicted.update({
+        "Name": state.name,
+        "Id": None,
+        "Created": None,
+        "Scope": state.scope,
+        "Driver": state.driver,
+    })
+    if "EnableIPv4" in predicted or (actual is None and api_at_least(api_version, ENABLE_IPV4_API)):
+        predicted["EnableIPv4"] = bool(state.enable_ipv4)
+    predicted.update({
+        "EnableIPv6": bool(state.enable_ipv6),
+        "IPAM": {"Driver": state.ipam_driver, "Options": dict(state.ipam_options or {}), "Config": predicted_pools(state)},
+        "Internal": bool(state.internal),
+        "Attachable": bool(state.attachable),
+        "Ingress": bool(state.ingress),
+        "ConfigFrom": {"Network": state.config_from or ""},
+        "ConfigOnly": bool(state.config_only),
+        "Containers": {},
+        "Options": {**dict.fromkeys(DAEMON_OPTIONS_BY_DRIVER.get(str(state.driver), ())), **(state.driver_options or {})},
+        "Labels": dict(state.labels or {}),
+    })
+    if config_source is not None:
+        for key in ("EnableIPv4", "EnableIPv6"):
+            if key in predicted and key in config_source:
+                predicted[key] = config_source[key]
+        predicted["IPAM"] = copy.deepcopy(config_source.get("IPAM") or predicted["IPAM"])
+        predicted["Options"] = dict(config_source.get("Options") or {})
+    return predicted
+
+
+def member_entry(container_name: str, mac_address: t.Optional[str]) -> t.Dict[str, t.Any]:
+    """A running container's entry in its network's Containers after a connect (addresses with their prefix are the daemon's)."""
+    return {
+        "Name": container_name,
+        "EndpointID": None,
+        "MacAddress": mac_address,
+        "IPv4Address": None,
+        "IPv6Address": None,
+    }
+
+
+def with_members(network: t.Mapping[str, t.Any], joined: t.Mapping[str, t.Dict[str, t.Any]], left: t.Iterable[str]) -> t.Dict[str, t.Any]:
+    """A network inspect result with containers joined (ID -> entry) and left (IDs or names)."""
+    gone = set(left)
+    members = {
+        key: entry for key, entry in (network.get("Containers") or {}).items()
+        if key not in gone and (entry or {}).get("Name") not in gone
+    }
+    members.update(joined)
+    return {**network, "Containers": members}
+
+
+def predicted_attachment(
+    container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, mac_address: t.Optional[str],
+) -> t.Dict[str, t.Any]:
+    """The endpoint view (network_attachment's `attachment`) of a container a connect would leave.
+
+    target is the endpoint it is connected with; mac_address the MAC address it keeps (None when the
+    daemon picks one). Addresses are the static ones: the daemon picks the others.
+    """
+    running = bool((container.get("State") or {}).get("Running"))
+    endpoint = Endpoint(
+        aliases=tuple(target.aliases or ()),
+        ipv4_address=target.ipv4_address,
+        ipv6_address=target.ipv6_address,
+        links=tuple(target.links or ()),
+        link_local_ips=tuple(target.link_local_ips or ()),
+        driver_opts=dict(target.driver_opts or {}),
+        gw_priority=target.gw_priority or 0,
+        mac_address=mac_address,
+    )
+    settings = endpoint.as_dict()
+    if running:
+        settings.setdefault("mac_address", None)  # a running endpoint always has one, picked by the daemon
+    return {
+        "network": network_name,
+        "network_id": network_id,
+        "container": str(container.get("Name", "")).lstrip("/"),
+        "container_id": container.get("Id"),
+        "ipv4_address": target.ipv4_address,
+        "ipv6_address": target.ipv6_address,
+        "mac_address": mac_address,
+        "aliases": sorted(target.aliases or ()),
+        "dns_names": None,
+        "settings": settings,
+    }
