@@ -583,6 +583,28 @@ eco_engine_snapshot() {
     eco_ip -o link show | awk '{print $2}' | sort
 }
 
+# eco_swarm_settled: after `docker swarm init` the daemon goes on alone for a moment (it creates
+# docker_gwbridge and wires the ingress sandbox's veth pair to it). Wait until the snapshot the
+# check jobs compare stays the same over three readings two seconds apart (at most 60 s), so a check
+# job sees only its own doing.
+eco_swarm_settled() {
+    local previous="" current same=0 tries=0
+    while ((tries < 30)); do
+        current="$(eco_engine_snapshot)"
+        if [[ "$current" == "$previous" ]]; then
+            same=$((same + 1))
+            ((same >= 2)) && return 0
+        else
+            same=0
+        fi
+        previous="$current"
+        tries=$((tries + 1))
+        sleep 2
+    done
+    eco_fail "the engine's swarm setup did not settle within 60 s after docker swarm init"
+    return 1
+}
+
 # eco_check_job IDENT PLAYBOOK: an AWX job of type "Check" (ansible-playbook --check --diff); it
 # must predict changes and make none.
 eco_check_job() {
@@ -678,6 +700,7 @@ eco_overlay_jobs() {
     if [[ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]]; then
         eco_run "$ECO_DIR/logs/runner-setup.log" docker swarm init --advertise-addr "$DN_SWARM_ADDR" || return 1
         : >"$DN_TMP/eco-swarm-owned"
+        eco_swarm_settled || return 1
     fi
     eco_role_jobs overlay overlay.yml eco_verify_overlay || return 1
     docker network inspect "$ECO_OVERLAY" >/dev/null 2>&1 && { eco_fail "$ECO_OVERLAY remains after the absent job"; return 1; }
