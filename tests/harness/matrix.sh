@@ -46,7 +46,8 @@ dn_matrix_init() {
     done
     DN_MATRIX_VERSIONS=()
     DN_MATRIX_CONTROLLERS=()
-    local only=" ${DOCKERNET_MATRIX_VERSIONS//,/ } "
+    local only=" ${DOCKERNET_MATRIX_VERSIONS:-} "
+    only="${only//,/ }"
     if [[ -n "${DOCKERNET_MATRIX_VERSIONS:-}" && "${CI:-}" == true ]]; then
         dn_die "DOCKERNET_MATRIX_VERSIONS=$DOCKERNET_MATRIX_VERSIONS: CI runs the whole matrix"
     fi
