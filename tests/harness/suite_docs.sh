@@ -4,7 +4,8 @@
 # The generated documentation must be current: tests/harness/gen_docs.py renders the module
 # reference (docs/reference/) from ansible-doc, the role READMEs' diagrams from the
 # network_info fixtures in docs/diagrams/, and docs/roles/ from the READMEs. This regenerates
-# everything into a temporary directory and compares it with what the work tree holds.
+# everything into a temporary directory and compares it with what the work tree holds, and checks
+# the support matrix's generated blocks and declarations (tests/harness/matrix.py check).
 
 dn_suite_docs() {
     local out rc=0 relative
@@ -21,11 +22,15 @@ dn_suite_docs() {
         diff -u "$relative" "$out/$relative" || rc=1
     done <"$out.list"
     echo "suite docs: checked $(wc -l <"$out.list") generated files"
+    # README "Tested with" and docs/support.md against tests/matrix_results.json, and
+    # requires_ansible and python_requires against the policy (tests/matrix.yml)
+    "$DN_PY" tests/harness/matrix.py --root "$PWD" check || rc=1
     rm -rf "$out" "$out.list"
     if ((rc != 0)); then
         echo "suite docs: the generated documentation is stale (diff above: work tree, then regenerated)."
         echo "Regenerate it in the work tree and commit the result:"
-        echo "    .tmp/venv/bin/python tests/harness/gen_docs.py"
+        echo "    .tmp/venv/bin/python tests/harness/gen_docs.py      (docs/reference, diagrams, docs/roles)"
+        echo "    .tmp/venv/bin/python tests/harness/matrix.py publish (after a matrix run: Tested with)"
         return 1
     fi
     echo "suite docs: docs/reference, the role README diagrams and docs/roles are current"
