@@ -25,6 +25,7 @@ dn_suite_docs() {
     # README "Tested with" and docs/support.md against tests/matrix_results.json, and
     # requires_ansible and python_requires against the policy (tests/matrix.yml)
     "$DN_PY" tests/harness/matrix.py --root "$PWD" check || rc=1
+    "$DN_PY" -m pytest -q -p no:cacheprovider tests/harness/test_matrix.py || rc=1
     rm -rf "$out" "$out.list"
     if ((rc != 0)); then
         echo "suite docs: the generated documentation is stale (diff above: work tree, then regenerated)."
