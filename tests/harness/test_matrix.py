@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 _SPEC = importlib.util.spec_from_file_location("matrix", Path(__file__).resolve().parent / "matrix.py")
 assert _SPEC is not None and _SPEC.loader is not None
 matrix = importlib.util.module_from_spec(_SPEC)
+sys.modules["matrix"] = matrix  # dataclasses look their module up while the class is made
 _SPEC.loader.exec_module(matrix)
 
 POLICY = matrix.Policy(controllers={"2.17": "3.12", "2.16": "3.12", "2.21": "3.13"}, pythons=("3.7", "3.10", "3.13"))
