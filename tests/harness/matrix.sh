@@ -133,51 +133,56 @@ dn_matrix_run() {
     ((rc == 0))
 }
 
-# dn_suite_sanity: for each version, every sanity test on the controller Python, and compile
-# and import (the tests that run per Python) on each other managed-node Python it supports.
-dn_suite_sanity() {
-    local i version controller python rc=0
-    dn_matrix_init
+# dn_matrix_prepare VERSION CONTROLLER SUITE: dn_matrix_version, or record why the suite's
+# cell of that version could not run and return 1.
+dn_matrix_prepare() {
+    dn_matrix_version "$1" "$2" && return 0
+    dn_warn "ansible-core $1: $DN_MX_WHY"
+    dn_matrix_record "$1" "$2" "$3" "not available" 0 "$DN_MX_WHY"
+    return 1
+}
+
+# dn_matrix_each SUITE FUNCTION: FUNCTION VERSION CONTROLLER for each version it could prepare;
+# fails when a call failed.
+dn_matrix_each() {
+    local suite="$1" function="$2" i rc=0
     for i in "${!DN_MATRIX_VERSIONS[@]}"; do
-        version="${DN_MATRIX_VERSIONS[$i]}"
-        controller="${DN_MATRIX_CONTROLLERS[$i]}"
-        if ! dn_matrix_version "$version" "$controller"; then
-            dn_warn "ansible-core $version: $DN_MX_WHY"
-            dn_matrix_record "$version" "$controller" sanity "not available" 0 "$DN_MX_WHY"
-            continue
-        fi
-        dn_matrix_run "$version" "$controller" sanity "every test" \
-            ansible-test sanity --venv --python "$controller" --color no || rc=1
-        for python in "${DN_MX_PYTHONS[@]}"; do
-            [[ "$python" == "$controller" ]] && continue
-            if [[ ! -e "$DN_MATRIX_DIR/bin/python$python" ]]; then
-                dn_warn "ansible-core $version: no python$python on this machine"
-                dn_matrix_record "$version" "$python" sanity "not available" 0 "no python$python on this machine"
-                continue
-            fi
-            dn_matrix_run "$version" "$python" sanity "compile, import" \
-                ansible-test sanity --venv --python "$python" --color no --test compile --test import || rc=1
-        done
+        dn_matrix_prepare "${DN_MATRIX_VERSIONS[$i]}" "${DN_MATRIX_CONTROLLERS[$i]}" "$suite" || continue
+        "$function" "${DN_MATRIX_VERSIONS[$i]}" "${DN_MATRIX_CONTROLLERS[$i]}" || rc=1
     done
     return "$rc"
 }
 
-# dn_suite_units: ansible-test units of each version, on its controller Python.
-dn_suite_units() {
-    local i version controller rc=0
-    dn_matrix_init
-    for i in "${!DN_MATRIX_VERSIONS[@]}"; do
-        version="${DN_MATRIX_VERSIONS[$i]}"
-        controller="${DN_MATRIX_CONTROLLERS[$i]}"
-        if ! dn_matrix_version "$version" "$controller"; then
-            dn_warn "ansible-core $version: $DN_MX_WHY"
-            dn_matrix_record "$version" "$controller" units "not available" 0 "$DN_MX_WHY"
+# dn_matrix_sanity VERSION CONTROLLER: every sanity test on the controller Python, and compile
+# and import (the tests that run per Python) on each other managed-node Python it supports.
+dn_matrix_sanity() {
+    local version="$1" controller="$2" python rc=0
+    dn_matrix_run "$version" "$controller" sanity "every test" \
+        ansible-test sanity --venv --python "$controller" --color no || rc=1
+    for python in "${DN_MX_PYTHONS[@]}"; do
+        [[ "$python" == "$controller" ]] && continue
+        if [[ ! -e "$DN_MATRIX_DIR/bin/python$python" ]]; then
+            dn_warn "ansible-core $version: no python$python on this machine"
+            dn_matrix_record "$version" "$python" sanity "not available" 0 "no python$python on this machine"
             continue
         fi
-        dn_matrix_run "$version" "$controller" units "" \
-            ansible-test units --venv --python "$controller" --requirements --color no || rc=1
+        dn_matrix_run "$version" "$python" sanity "compile, import" \
+            ansible-test sanity --venv --python "$python" --color no --test compile --test import || rc=1
     done
     return "$rc"
+}
+
+# dn_matrix_units VERSION CONTROLLER: ansible-test units on the controller Python.
+dn_matrix_units() {
+    dn_matrix_run "$1" "$2" units "" ansible-test units --venv --python "$2" --requirements --color no
+}
+
+dn_suite_sanity() {
+    dn_matrix_each sanity dn_matrix_sanity
+}
+
+dn_suite_units() {
+    dn_matrix_each units dn_matrix_units
 }
 
 # dn_matrix_integration WHICH DETAIL ARGS...: ansible-test integration of the oldest or newest
@@ -186,14 +191,9 @@ dn_suite_units() {
 dn_matrix_integration() {
     local which="$1" detail="$2" version controller
     shift 2
-    dn_matrix_init
     version="${DN_MATRIX_VERSIONS[$which]}"
     controller="${DN_MATRIX_CONTROLLERS[$which]}"
-    if ! dn_matrix_version "$version" "$controller"; then
-        dn_warn "ansible-core $version: $DN_MX_WHY"
-        dn_matrix_record "$version" "$controller" integration "not available" 0 "$DN_MX_WHY"
-        return 1
-    fi
+    dn_matrix_prepare "$version" "$controller" integration || return 1
     dn_write_integration_config "$DN_MX_COPY"
     dn_log "integration on ansible-core $DN_MX_RELEASE (Python $controller): $detail"
     dn_matrix_run "$version" "$controller" integration "$detail" \
