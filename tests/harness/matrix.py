@@ -200,6 +200,11 @@ def command_pythons(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------
 
 
+def public(detail: str) -> str:
+    """A cell's detail without the local engine address (a path of the machine that ran it)."""
+    return re.sub(r" at \S+://\S+", "", detail)
+
+
 def joined(values: t.Iterable[str]) -> str:
     return ", ".join(values) or "none"
 
@@ -220,7 +225,7 @@ def tested_with(updated: str, cells: t.Sequence[Cell], policy: Policy) -> str:
         passed = [cell.python for cell in sanity if cell.status == PASSED]
         others = [f"{cell.python} {cell.status}" for cell in sanity if cell.status != PASSED]
         units = [f"{cell.status} (Python {cell.python})" for cell in mine if cell.suite == "units"]
-        integration = [f"{cell.status}: {cell.detail}" for cell in mine if cell.suite == "integration"]
+        integration = [f"{cell.status}: {public(cell.detail)}" for cell in mine if cell.suite == "integration"]
         lines.append(
             f"| {release} | {policy.controllers[version]} | {joined(passed)}{'; ' + joined(others) if others else ''}"
             f" | {joined(units) if units else 'not run'} | {joined(integration) if integration else '-'} |"
@@ -256,7 +261,7 @@ def support_table(cells: t.Sequence[Cell], policy: Policy) -> str:
     lines.append("")
     for cell in cells:
         if cell.suite == "integration":
-            lines.append(f"- ansible-core {cell.release or cell.version} on Python {cell.python}: {cell.status}, {cell.detail}")
+            lines.append(f"- ansible-core {cell.release or cell.version} on Python {cell.python}: {cell.status}, {public(cell.detail)}")
     return "\n".join(lines)
 
 
@@ -280,16 +285,16 @@ def generated(root: Path) -> t.Dict[str, str]:
 def command_publish(args: argparse.Namespace) -> int:
     policy = load_policy(args.root)
     run = read_run(args.root / RUN_RESULTS)
-    if not run:
-        raise SystemExit(f"no matrix run recorded in {RUN_RESULTS}: run bash tests/run first")
-    _updated, old = read_results(args.root / RESULTS)
-    cells = merge(old, run, policy)
-    data = {
-        "updated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
-        "cells": [dataclasses.asdict(cell) for cell in cells],
-    }
-    (args.root / RESULTS).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(RESULTS)
+    if run:
+        _updated, old = read_results(args.root / RESULTS)
+        cells = merge(old, run, policy)
+        data = {
+            "updated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+            "cells": [dataclasses.asdict(cell) for cell in cells],
+        }
+        (args.root / RESULTS).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(RESULTS)
+    # without a recorded run: only the generated blocks, from the published results
     for path, text in generated(args.root).items():
         (args.root / path).write_text(text, encoding="utf-8")
         print(path)
