@@ -321,16 +321,14 @@ dn_find_python() {
     return 1
 }
 
-# dn_setup_venv: create or reuse <repo>/.tmp/venv with the controller packages.
-# A stamp file records what was installed so that a warm run does no pip work.
-dn_setup_venv() {
-    local python log stamp want
-    log="$DN_LOGS/venv.log"
-    stamp="$DN_VENV/.dockernet-stamp"
-    python="$(dn_find_python)" || dn_die "no usable python3 (>= 3.10 with venv and ensurepip) found"
-
+# dn_venv_ensure DIR PYTHON LOG PACKAGE...: create or reuse the venv DIR, made with PYTHON, holding
+# PACKAGE... and the collection's requirements files. A stamp file records what was installed so
+# that a warm run does no pip work. Returns 1 (having shown the log) when pip fails.
+dn_venv_ensure() {
+    local dir="$1" python="$2" log="$3" stamp="$1/.dockernet-stamp" want
+    shift 3
     want="$("$python" -c 'import sys; print(sys.version)' | head -n1)"
-    want+=$'\n'"$(printf '%s\n' "${DN_VENV_PACKAGES[@]}")"
+    want+=$'\n'"$(printf '%s\n' "$@")"
     if [[ -f "$DN_REPO/requirements.txt" ]]; then
         want+=$'\n'"$(cat "$DN_REPO/requirements.txt")"
     fi
@@ -338,28 +336,38 @@ dn_setup_venv() {
         want+=$'\n'"$(cat "$DN_REPO/tests/unit/requirements.txt")"
     fi
 
-    if [[ -x "$DN_PY" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]] \
-        && "$DN_PY" -c 'import ansible, ansible_test, docker, requests, pytest' >/dev/null 2>&1; then
-        dn_log "venv up to date: $DN_VENV"
-    else
-        if [[ -x "$DN_PY" ]] && "$DN_PY" -c 'import sys' >/dev/null 2>&1 \
-            && [[ "$("$DN_PY" -c 'import sys; print(sys.version)' | head -n1)" == "$(head -n1 <<<"$want")" ]]; then
-            dn_log "updating venv $DN_VENV (log: $log)"
-        else
-            dn_log "creating venv $DN_VENV with $python (log: $log)"
-            rm -rf "$DN_VENV"
-            "$python" -m venv "$DN_VENV" >"$log" 2>&1 || { dn_show_log "$log"; dn_die "python -m venv failed"; }
-        fi
-        local args=(install -q --disable-pip-version-check "${DN_VENV_PACKAGES[@]}")
-        [[ -f "$DN_REPO/requirements.txt" ]] && args+=(-r "$DN_REPO/requirements.txt")
-        [[ -f "$DN_REPO/tests/unit/requirements.txt" ]] && args+=(-r "$DN_REPO/tests/unit/requirements.txt")
-        if ! "$DN_PY" -m pip "${args[@]}" >>"$log" 2>&1; then
-            dn_show_log "$log"
-            dn_die "pip install into $DN_VENV failed"
-        fi
-        printf '%s' "$want" >"$stamp"
-        DN_VENV_CHANGED=1
+    if [[ -x "$dir/bin/python" && -f "$stamp" ]] && [[ "$(cat "$stamp")" == "$want" ]] \
+        && "$dir/bin/python" -c 'import ansible, ansible_test, docker, requests, pytest' >/dev/null 2>&1; then
+        dn_log "venv up to date: $dir"
+        return 0
     fi
+    if [[ -x "$dir/bin/python" ]] && "$dir/bin/python" -c 'import sys' >/dev/null 2>&1 \
+        && [[ "$("$dir/bin/python" -c 'import sys; print(sys.version)' | head -n1)" == "$(head -n1 <<<"$want")" ]]; then
+        dn_log "updating venv $dir (log: $log)"
+        : >"$log"
+    else
+        dn_log "creating venv $dir with $python (log: $log)"
+        rm -rf "$dir"
+        "$python" -m venv "$dir" >"$log" 2>&1 || { dn_show_log "$log"; return 1; }
+    fi
+    local args=(install -q --disable-pip-version-check "$@")
+    [[ -f "$DN_REPO/requirements.txt" ]] && args+=(-r "$DN_REPO/requirements.txt")
+    [[ -f "$DN_REPO/tests/unit/requirements.txt" ]] && args+=(-r "$DN_REPO/tests/unit/requirements.txt")
+    if ! "$dir/bin/python" -m pip "${args[@]}" >>"$log" 2>&1; then
+        dn_show_log "$log"
+        return 1
+    fi
+    printf '%s' "$want" >"$stamp"
+    DN_VENV_CHANGED=1
+}
+
+# dn_setup_venv: create or reuse <repo>/.tmp/venv with the controller packages (the harness's
+# own tools: docs, lint helpers, ecosystem; the matrix suites make a venv per ansible-core version).
+dn_setup_venv() {
+    local python
+    python="$(dn_find_python)" || dn_die "no usable python3 (>= 3.10 with venv and ensurepip) found"
+    dn_venv_ensure "$DN_VENV" "$python" "$DN_LOGS/venv.log" "${DN_VENV_PACKAGES[@]}" \
+        || dn_die "pip install into $DN_VENV failed"
 
     DN_PYVER="$("$DN_PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
     export VIRTUAL_ENV="$DN_VENV"
@@ -368,28 +376,38 @@ dn_setup_venv() {
     unset ANSIBLE_CONFIG ANSIBLE_COLLECTIONS_PATHS
 }
 
-# dn_write_pip_bootstrap: ansible-test (sanity/units with --venv) bootstraps pip
-# into fresh virtual environments with a get-pip script that it downloads from a
-# host this machine cannot reach, unless ~/.ansible/test/cache/get_pip_<ver>.py
-# exists. Write a stand-in there that uses the interpreter's bundled ensurepip
-# (in a subprocess, so pip keeps the machine's pip configuration) and then pip
-# installs whatever ansible-test asked for (e.g. pip==24.2) from the index.
+# dn_write_pip_bootstrap [VENV_PYTHON [PYTHON_VERSION...]]: ansible-test (sanity/units with --venv)
+# bootstraps pip into fresh virtual environments with a get-pip script that it downloads from a
+# host this machine cannot reach, unless ~/.ansible/test/cache/get_pip_<ver>.py exists. Write a
+# stand-in there, for the pip version the ansible-test of VENV_PYTHON (default: the harness venv)
+# pins for each PYTHON_VERSION (default: that of VENV_PYTHON), that uses the interpreter's bundled
+# ensurepip (in a subprocess, so pip keeps the machine's pip configuration) and then pip installs
+# whatever ansible-test asked for (e.g. pip==24.2) from the index.
 dn_write_pip_bootstrap() {
-    local pip_version cache_dir target
-    pip_version="$("$DN_PY" - <<'EOF' 2>/dev/null || true
+    local venv_python="${1:-$DN_PY}" pip_versions pip_version
+    (($# == 0)) || shift
+    pip_versions="$("$venv_python" - "$@" <<'EOF' 2>/dev/null || true
+import sys
 import types
 from ansible_test._internal.python_requirements import get_venv_packages
-import sys
-print(get_venv_packages(types.SimpleNamespace(version='%d.%d' % sys.version_info[:2]))['pip'])
+for version in sys.argv[1:] or ['%d.%d' % sys.version_info[:2]]:
+    print(get_venv_packages(types.SimpleNamespace(version=version))['pip'])
 EOF
 )"
-    if [[ -z "$pip_version" ]]; then
+    if [[ -z "$pip_versions" ]]; then
         # fall back to reading the default from the source
-        pip_version="$(grep -hoE "pip='[0-9.]+'" "$("$DN_PY" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py" | head -n1 | cut -d"'" -f2 || true)"
+        pip_versions="$(grep -hoE "pip='[0-9.]+'" "$("$venv_python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py" | head -n1 | cut -d"'" -f2 || true)"
     fi
-    [[ -n "$pip_version" ]] || dn_die "could not find the pip version ansible-test bootstraps"
-    cache_dir="$HOME/.ansible/test/cache"
-    target="$cache_dir/get_pip_${pip_version//./_}.py"
+    [[ -n "$pip_versions" ]] || dn_die "could not find the pip version ansible-test bootstraps"
+    while read -r pip_version; do
+        dn_write_pip_bootstrap_file "$pip_version"
+    done < <(sort -u <<<"$pip_versions")
+}
+
+# dn_write_pip_bootstrap_file PIP_VERSION: the stand-in for get_pip_<PIP_VERSION>.py.
+dn_write_pip_bootstrap_file() {
+    local cache_dir="$HOME/.ansible/test/cache" target
+    target="$cache_dir/get_pip_${1//./_}.py"
     mkdir -p "$cache_dir"
     cat >"$target.tmp" <<'EOF'
 """Offline stand-in for get-pip.py, written by dockernet.core tests/harness/lib.sh.
@@ -781,11 +799,11 @@ dn_layout_collection() {
     dn_log "collection laid out at $DN_COLLECTION_DIR"
 }
 
-# dn_write_integration_config: variables for the integration targets, in the
-# copy only. ansible-test does not pass DOCKER_HOST from the environment to
-# ansible-playbook, so the targets read the engine URL from here.
+# dn_write_integration_config [COPY]: variables for the integration targets, in the
+# copy only (default: DN_COLLECTION_DIR). ansible-test does not pass DOCKER_HOST from the
+# environment to ansible-playbook, so the targets read the engine URL from here.
 dn_write_integration_config() {
-    local file="$DN_COLLECTION_DIR/tests/integration/integration_config.yml"
+    local file="${1:-$DN_COLLECTION_DIR}/tests/integration/integration_config.yml"
     mkdir -p "$(dirname "$file")"
     cat >"$file" <<EOF
 ---
@@ -811,7 +829,7 @@ dn_prepare() {
         dn_die "another tests/run or tests/demo is running in $DN_REPO (lock: $DN_TMP/harness.lock)"
     fi
     dn_setup_venv
-    dn_write_pip_bootstrap
+    dn_write_pip_bootstrap "$DN_PY"
     # DN_NEED_ENGINE=0: only the multihost suite runs, which brings its own engines
     if [[ "${DN_NEED_ENGINE:-1}" == 1 ]]; then
         dn_setup_engine
@@ -821,6 +839,6 @@ dn_prepare() {
     fi
     dn_layout_collection
     if [[ "${DN_NEED_ENGINE:-1}" == 1 ]]; then
-        dn_write_integration_config
+        dn_write_integration_config "$DN_COLLECTION_DIR"
     fi
 }
