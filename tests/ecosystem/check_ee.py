@@ -25,7 +25,7 @@ from packaging.version import Version
 
 COLLECTION = "dockernet.core"
 # ansible-core versions at which the execution environment's pin and meta/runtime.yml must agree
-PROBE_VERSIONS = ["2.14.0", "2.15.13", "2.16.0", "2.17.5", "2.18.0", "2.19.0", "2.20.0", "3.0.0"]
+PROBE_VERSIONS = ["2.14.0", "2.15.13", "2.16.0", "2.17.5", "2.18.0", "2.19.0", "2.20.0", "2.21.5", "2.22.0", "3.0.0"]
 
 
 def requirement_lines(text: str) -> list[str]:
