@@ -132,11 +132,11 @@ EXAMPLES = r"""
     engine_info: true
   register: engine
 
-- name: Fail unless it is
-  ansible.builtin.assert:
-    that:
-      - engine.engine.swarm.local_node_state == 'active'
-      - engine.engine.swarm.control_available
+- name: Say whether it can create swarm-scoped (overlay) networks
+  ansible.builtin.debug:
+    msg: >-
+      {{ 'an active swarm manager' if engine.engine.swarm.control_available
+         else 'not a swarm manager (node state: ' ~ engine.engine.swarm.local_node_state ~ ')' }}
 """
 
 RETURN = r"""
