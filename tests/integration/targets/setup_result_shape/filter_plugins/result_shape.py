@@ -13,9 +13,11 @@ from collections.abc import Mapping
 # values, not structure: an engine adds its own options, IPAM driver options or labels), an endpoint's
 # settings (a key only for what is set, and engines differ in which addresses a stopped container
 # reports), and predictions that may rightly differ from the outcome (a MAC address the check expects
-# to change but the daemon happened to give back: null or [] in the real run).
+# to change but the daemon happened to give back: null or [] in the real run). The IPAM pools too
+# (IPAM.Config): which keys a pool entry has depends on the engine (Podman reports a gateway for an
+# internal network, Docker does not).
 OPAQUE = frozenset(
-    {"Options", "Labels", "DriverOpts", "AuxiliaryAddresses", "settings", "changed_mac_address", "changed_mac_addresses"}
+    {"Options", "Labels", "DriverOpts", "AuxiliaryAddresses", "Config", "settings", "changed_mac_address", "changed_mac_addresses"}
 )
 
 
