@@ -15,9 +15,13 @@ from collections.abc import Mapping
 # reports), and predictions that may rightly differ from the outcome (a MAC address the check expects
 # to change but the daemon happened to give back: null or [] in the real run). The IPAM pools too
 # (IPAM.Config): which keys a pool entry has depends on the engine (Podman reports a gateway for an
-# internal network, Docker does not).
+# internal network, Docker does not), and a network's Containers, keyed by container ID (Podman lists
+# stopped members there, Docker running ones only).
 OPAQUE = frozenset(
-    {"Options", "Labels", "DriverOpts", "AuxiliaryAddresses", "Config", "settings", "changed_mac_address", "changed_mac_addresses"}
+    {
+        "Options", "Labels", "DriverOpts", "AuxiliaryAddresses", "Config", "Containers", "settings",
+        "changed_mac_address", "changed_mac_addresses",
+    }
 )
 
 
