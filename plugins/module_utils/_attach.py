@@ -45,6 +45,11 @@ def container_name(container: t.Mapping[str, t.Any]) -> str:
     return str(container.get("Name", "")).lstrip("/")
 
 
+def is_running(container: t.Mapping[str, t.Any]) -> bool:
+    """Whether a container's inspect result says it runs."""
+    return bool((container.get("State") or {}).get("Running"))
+
+
 def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_id: str) -> t.Optional[Attachment]:
     endpoint = endpoint_on(container, network_name, network_id)
     if endpoint is None:

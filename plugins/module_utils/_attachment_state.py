@@ -13,7 +13,7 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect
+from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
@@ -320,7 +320,7 @@ def predict(
     A running container keeps the MAC address it is connected with unless a change is predicted (then
     the daemon picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
     """
-    running = bool((container.get("State") or {}).get("Running"))
+    running = is_running(container)
     if running:
         mac = None if result.changed_mac_address is not None else target.mac_address
     else:

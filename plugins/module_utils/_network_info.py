@@ -19,7 +19,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
 MEMBERS_KEY = "members"
 
 
-def with_members(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
+def with_member_list(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
     """The inspect result plus every container on the network, stopped ones included, each with its state.
 
     The daemon's inspect lists running containers only; the lookup the recreate uses finds the others.
@@ -35,11 +35,11 @@ def network_info(client: DockerClient, params: t.Mapping[str, t.Any], filters: t
     if params["name"] is not None:
         found = inspect_network(client, params["name"], verbose=params["verbose"])
         if found is not None and params["members"]:
-            found = with_members(client, found)
+            found = with_member_list(client, found)
         result.update(exists=found is not None, network=found)
     elif params["summary"]:
         result["networks"] = network_summaries(client, filters)
     else:
         networks = list_networks(client, filters, verbose=params["verbose"])
-        result["networks"] = [with_members(client, n) for n in networks] if params["members"] else networks
+        result["networks"] = [with_member_list(client, n) for n in networks] if params["members"] else networks
     return result

@@ -16,13 +16,14 @@ from __future__ import annotations
 import copy
 import typing as t
 
+from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 
 # Driver options the daemon adds by itself to a new network of a driver, with values it picks.
 DAEMON_OPTIONS_BY_DRIVER = {"overlay": ("com.docker.network.driver.overlay.vxlanid_list",)}
-from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 
 # The first Engine API whose network inspect reports EnableIPv4.
 ENABLE_IPV4_API = "1.48"
@@ -112,7 +113,7 @@ def predicted_attachment(
     target is the endpoint it is connected with; mac_address the MAC address it keeps (None when the
     daemon picks one). Addresses are the static ones: the daemon picks the others.
     """
-    running = bool((container.get("State") or {}).get("Running"))
+    running = is_running(container)
     endpoint = Endpoint(
         aliases=tuple(target.aliases or ()),
         ipv4_address=target.ipv4_address,
@@ -129,7 +130,7 @@ def predicted_attachment(
     return {
         "network": network_name,
         "network_id": network_id,
-        "container": str(container.get("Name", "")).lstrip("/"),
+        "container": container_name(container),
         "container_id": container.get("Id"),
         "ipv4_address": target.ipv4_address,
         "ipv6_address": target.ipv6_address,
