@@ -33,7 +33,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable

@@ -12,7 +12,7 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, compare_values
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
     ValidationError,
     normalise_address,

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
     DAEMON_DRIVER_OPTIONS,
     ENGINE_IPAM_OPTIONS,
@@ -15,26 +16,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     Pool,
     spelled_as_asked,
 )
-
-
-@dataclass(frozen=True)
-class Difference:
-    field: str
-    before: t.Any
-    after: t.Any
-
-    def describe(self) -> str:
-        return f"{self.field}: {self.before!r} -> {self.after!r}"
-
-    def as_dict(self) -> t.Dict[str, t.Any]:
-        return {"field": self.field, "before": self.before, "after": self.after}
-
-
-def compare_values(field: str, desired: t.Any, actual: t.Any) -> t.List[Difference]:
-    """The one generic comparison: None in the desired state means "not given"."""
-    if desired is None or desired == actual:
-        return []
-    return [Difference(field, actual, desired)]
 
 
 def _without(mapping: t.Optional[t.Mapping[str, str]], ignored: t.Mapping[str, str] | t.AbstractSet[str], given: t.Mapping[str, str]) -> t.Dict[str, str]:

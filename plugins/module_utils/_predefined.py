@@ -14,7 +14,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 if t.TYPE_CHECKING:

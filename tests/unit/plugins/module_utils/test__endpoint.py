@@ -28,7 +28,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     without_addresses,
     without_daemon_names,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 CONTAINER_ID = "0123456789ab" + "c" * 52

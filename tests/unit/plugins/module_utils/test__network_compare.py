@@ -8,11 +8,10 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
-    Difference,
     compare_labels,
     compare_pools,
-    compare_values,
     create_body,
     network_differences,
     required_api_versions,
