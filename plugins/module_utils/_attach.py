@@ -96,5 +96,15 @@ def connect(client: DockerClient, network_id: str, container_id: str, endpoint: 
     client.post(f"/networks/{network_id}/connect", connect_body(container_id, endpoint))
 
 
+def network_ref(network: t.Mapping[str, t.Any], running: bool) -> str:
+    """How to name a network in a disconnect: by ID, but by name for a stopped container.
+
+    The daemon takes a stopped container off a network by removing the name from the container's own
+    record, and resolves an ID only among the networks instantiated on this node: a swarm network
+    that no running container uses here is not, so disconnecting by ID fails ("is not connected").
+    """
+    return str(network["Id"] if running else network["Name"])
+
+
 def disconnect(client: DockerClient, network_id: str, container_id: str, force: bool = False) -> None:
     client.post(f"/networks/{network_id}/disconnect", {"Container": container_id, "Force": force})

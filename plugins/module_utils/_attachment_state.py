@@ -13,7 +13,14 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect, is_running
+from ansible_collections.dockernet.core.plugins.module_utils._attach import (
+    attached_containers,
+    connect,
+    container_name,
+    disconnect,
+    is_running,
+    network_ref,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
@@ -441,7 +448,7 @@ def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_
     result.before = actual.as_dict()
     result.act(f"disconnect container {container_name(container)} from network {net_name}")
     if not check_mode:
-        disconnect(client, net_id, str(container["Id"]), force=request.force)
+        disconnect(client, network_ref(network, is_running(container)), str(container["Id"]), force=request.force)
     return result
 
 

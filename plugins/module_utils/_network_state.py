@@ -20,6 +20,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import (
     attached_containers,
     connect,
     disconnect,
+    network_ref,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
@@ -332,7 +333,7 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
         return
     old_id = str(actual_raw["Id"])
     for attachment in attachments:
-        disconnect(client, old_id, attachment.container_id, force=True)
+        disconnect(client, network_ref(actual_raw, attachment.running), attachment.container_id, force=True)
     client.delete(f"/networks/{old_id}")
     try:
         new_network = create_network(client, target)
@@ -453,7 +454,7 @@ def ensure_absent(
     if not check_mode:
         try:
             for attachment in attachments:
-                disconnect(client, str(actual_raw["Id"]), attachment.container_id, force=True)
+                disconnect(client, network_ref(actual_raw, attachment.running), attachment.container_id, force=True)
             client.delete(f"/networks/{actual_raw['Id']}")
         except DockerError as exc:
             # A network listed or inspected a moment ago may have been removed by someone else since.
