@@ -409,7 +409,9 @@ dn_write_pip_bootstrap_file() {
     local cache_dir="$HOME/.ansible/test/cache" target
     target="$cache_dir/get_pip_${1//./_}.py"
     mkdir -p "$cache_dir"
-    cat >"$target.tmp" <<'EOF'
+    # A temporary file of this process's own: two harness runs may write the stand-in at the same
+    # moment (same content), and each must rename a complete file of its own into place.
+    cat >"$target.tmp.$$" <<'EOF'
 """Offline stand-in for get-pip.py, written by dockernet.core tests/harness/lib.sh.
 
 ansible-test runs this (through its quiet_pip.py wrapper) with the virtual
@@ -447,7 +449,7 @@ def main():
 if __name__ == '__main__':
     main()
 EOF
-    mv -f "$target.tmp" "$target"
+    mv -f "$target.tmp.$$" "$target"
     dn_log "pip bootstrap stand-in for ansible-test: $target"
 }
 
