@@ -155,6 +155,22 @@ def network_summaries(client: DockerClient, filters: t.Mapping[str, t.List[str]]
     return [{key: summary.get(key) for key in SUMMARY_KEYS} for summary in _listed(client, filters)]
 
 
+def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
+    """The swarm services attached to a swarm-scoped network; none when this node cannot list them."""
+    if network.get("Scope") != "swarm":
+        return []
+    try:
+        services = client.get("/services") or []
+    except DockerError:
+        return []  # not a manager: services are not visible here
+    refs = {network.get("Id"), network.get("Name")}
+    return sorted(
+        str(s.get("Spec", {}).get("Name"))
+        for s in services
+        if any(n.get("Target") in refs for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or []))
+    )
+
+
 def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:
     """Inspect one container by exact name or full ID (short IDs are refused: they can be ambiguous)."""
     try:
