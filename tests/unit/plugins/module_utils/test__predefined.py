@@ -16,8 +16,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
     ensure_disconnected,
     member_requests,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import (
