@@ -47,20 +47,19 @@ class DockerError(Exception):
 _CLOSED = ("ConnectionResetError", "BrokenPipeError", "RemoteDisconnected", "BadStatusLine", "IncompleteRead", "Connection aborted")
 
 
-def _chain(error: BaseException) -> t.Iterator[BaseException]:
+def _chain(error: t.Optional[BaseException]) -> t.List[BaseException]:
     """The error and those it was raised from or while handling."""
-    seen: t.Set[int] = set()
-    cause: t.Optional[BaseException] = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        yield cause
-        cause = cause.__cause__ or cause.__context__
+    chain: t.List[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
 
 
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
     host = settings.docker_host
     shown = str(error) or type(error).__name__
-    chain = list(_chain(error))
+    chain = _chain(error)
 
     def caused_by(*types: t.Type[BaseException]) -> bool:
         return any(isinstance(cause, types) for cause in chain)

@@ -179,6 +179,7 @@ class HttpTransport:
         self._address = address
         self._timeout = float(settings.timeout)
         self._server_hostname = settings.tls_hostname or address.host
+        self._host = "localhost" if address.scheme == "unix" else f"{f'[{address.host}]' if ':' in address.host else address.host}:{address.port}"
         # checked before anything is sent: a bad ca_path fails the task with its own message
         self._context = tls_context(settings) if address.scheme == "https" else None
         self._sock: t.Optional[socket.socket] = None
@@ -230,9 +231,7 @@ class HttpTransport:
 
     def _exchange(self, method: str, target: str, body: t.Optional[bytes], headers: t.Mapping[str, str]) -> Reply:
         sock, reader = (self._sock, self._reader) if self._sock and self._reader else self._connect()
-        name = self._address.host
-        host = "localhost" if self._address.scheme == "unix" else f"{f'[{name}]' if ':' in name else name}:{self._address.port}"
-        head = [f"{method} {target} HTTP/1.1", f"Host: {host}", *(f"{k}: {v}" for k, v in headers.items())]
+        head = [f"{method} {target} HTTP/1.1", f"Host: {self._host}", *(f"{k}: {v}" for k, v in headers.items())]
         if body is not None or method in ("POST", "PUT"):
             head.append(f"Content-Length: {len(body or b'')}")
         sock.sendall("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + (body or b""))
@@ -277,13 +276,9 @@ def _chunk(reader: t.BinaryIO) -> bytes:
         size = int(line.split(b";")[0], 16)
     except ValueError:
         raise ClosedConnection(f"a chunked answer broke off ({line[:40]!r})") from None
-    if size == 0:
-        for _line in iter(lambda: reader.readline(65537).strip(), b""):
-            pass
-        return b""
-    data = _exactly(reader, size)
-    reader.readline(65537)
-    return data
+    while size == 0 and reader.readline(65537).strip():
+        pass  # the trailer
+    return _exactly(reader, size + 2)[:-2] if size else b""
 
 
 class TransportError(OSError):
