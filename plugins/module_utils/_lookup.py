@@ -1,7 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Finding networks and containers by exact name or full ID, and listing with filters."""
+"""Finding networks and containers by exact name or full ID, listing with filters, and what uses a network."""
 
 from __future__ import annotations
 
