@@ -585,7 +585,8 @@ def import_profile(bench: Bench, runs: int) -> t.Dict[str, t.Any]:
     result: t.Dict[str, t.Any] = {}
     try:
         for label, args in cases.items():
-            module, tag = MODULE_PATHS[label.split(" ")[0]], f"imports-{label.split(' ')[0].rsplit('.', 1)[-1]}"
+            base = label.split(" ", maxsplit=1)[0]  # "... (baseline)" runs the same module
+            module, tag = MODULE_PATHS[base], f"imports-{base.rsplit('.', 1)[-1]}"
             bench.run_module(module, args, tag, True, layouts_of[label]["cached"])
             entry: t.Dict[str, t.Any] = {}
             for layout, env in layouts_of[label].items():

@@ -21,6 +21,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import res
 from ansible_collections.dockernet.core.plugins.module_utils._transport import ClosedConnection, TransportError
 
 UNIX = "unix:///var/run/docker.sock"
+TCP = "tcp://192.0.2.10:2376"
 
 
 def _wrapped(outer: BaseException, inner: BaseException, cause: bool = True) -> BaseException:
@@ -30,8 +31,6 @@ def _wrapped(outer: BaseException, inner: BaseException, cause: bool = True) -> 
     else:
         outer.__context__ = inner
     return outer
-
-TCP = "tcp://192.0.2.10:2376"
 
 
 @pytest.mark.parametrize(
