@@ -10,8 +10,9 @@ for ssh://). Everything here raises DockerError and knows nothing about Ansible.
 
 from __future__ import annotations
 
-import http.client
 import json
+import socket
+import sys
 import typing as t
 import urllib.parse
 
@@ -20,7 +21,12 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     api_at_least,
     parse_api_version,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._transport import Transport, open_transport
+from ansible_collections.dockernet.core.plugins.module_utils._transport import (
+    ClosedConnection,
+    Transport,
+    TransportError,
+    open_transport,
+)
 
 
 class DockerError(Exception):
@@ -37,51 +43,65 @@ class DockerError(Exception):
         return self.status == 404
 
 
-# Errors where the peer hung up: over TLS that is how a daemon refuses a client certificate.
+# The SDK's (ssh://) errors are known only by their text, which names the exception it wrapped.
 _CLOSED = ("ConnectionResetError", "BrokenPipeError", "RemoteDisconnected", "BadStatusLine", "IncompleteRead", "Connection aborted")
+
+
+def _chain(error: t.Optional[BaseException]) -> t.List[BaseException]:
+    """The error and those it was raised from or while handling."""
+    chain: t.List[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
 
 
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
     host = settings.docker_host
     shown = str(error) or type(error).__name__
-    # the exception's type is part of what is matched: http.client's say what happened only by their name
-    text = f"{type(error).__name__}: {shown}"
-    closed = any(name in text for name in _CLOSED)
+    chain = _chain(error)
+
+    def caused_by(*types: t.Type[BaseException]) -> bool:
+        return any(isinstance(cause, types) for cause in chain)
+
+    words = f"{type(error).__name__}: {shown}" if isinstance(error, TransportError) else ""
+    # a peer that hangs up: over TLS, that is how a daemon refuses a client certificate
+    closed = caused_by(ConnectionResetError, BrokenPipeError, ConnectionAbortedError, ClosedConnection) or any(n in words for n in _CLOSED)
+    refused = caused_by(ConnectionRefusedError) or "Connection refused" in words
     if host.startswith("unix://"):
         path = host[len("unix://"):]
-        if "No such file" in text or "FileNotFoundError" in text:
+        if caused_by(FileNotFoundError):
             return (
                 f"Cannot reach the Docker daemon at {host}: the socket {path} does not exist; "
                 "start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket."
             )
-        if "Permission denied" in text or "PermissionError" in text:
+        if caused_by(PermissionError):
             return (
                 f"Cannot reach the Docker daemon at {host}: permission denied on {path}; "
                 "run the task with become: true or as a member of the socket's group."
             )
-        if "Connection refused" in text:
+        if refused:
             return (
                 f"Cannot reach the Docker daemon at {host}: nothing listens on {path}; "
                 "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
             )
     if host.lower().startswith("ssh://"):
-        message = _ssh_message(host, text, shown, closed)
+        message = _ssh_message(host, words, shown, closed)
         if message:
             return message
-    if "HTTP request to an HTTPS server" in text:
-        return _needs_tls(host)
-    if "Connection refused" in text:
+    if refused:
         return (
             f"Cannot reach the Docker daemon at {host} (Connection refused: nothing listens there); "
             "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
         )
-    if "timed out" in text.lower():
+    if caused_by(socket.timeout, TimeoutError) or "timed out" in words.lower():
         return (
             f"The Docker daemon at {host} did not answer within {settings.timeout} seconds ({_short(shown)}); "
             "check that dockerd there is healthy, or raise timeout."
         )
+    ssl = sys.modules.get("ssl")  # imported for TLS only: without it, no error is a TLS one
     over_tls = settings.uses_tls and not host.startswith("unix://")  # TLS settings do not apply to a socket
-    if "SSL" in text or "certificate" in text.lower() or "TLS" in text or (closed and over_tls):
+    if (ssl is not None and caused_by(ssl.SSLError)) or (closed and over_tls):
         return (
             f"TLS connection to the Docker daemon at {host} failed ({_short(shown)}); "
             "check ca_path, client_cert, client_key and tls_hostname, and that the daemon speaks TLS."
@@ -129,13 +149,6 @@ def _ssh_message(host: str, text: str, shown: str, closed: bool) -> t.Optional[s
     return None
 
 
-def _needs_tls(host: str) -> str:
-    return (
-        f"The Docker daemon at {host} requires TLS; set validate_certs: true with ca_path, client_cert and client_key "
-        "(or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
-    )
-
-
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:297] + "..."
@@ -149,7 +162,7 @@ class DockerClient:
         self.request_count = 0
         try:
             self._transport: Transport = open_transport(settings)
-        except (OSError, http.client.HTTPException) as exc:  # the SDK's ssh set-up
+        except OSError as exc:  # the SDK's ssh set-up
             raise DockerError(_unreachable_message(settings, exc)) from None
         if settings.api_version.lower() == "auto":
             self._api_version = self._server_api_version()
@@ -200,11 +213,14 @@ class DockerClient:
         self.request_count += 1
         try:
             reply = self._transport.request(method.upper(), target, data, headers)
-        except (OSError, http.client.HTTPException) as exc:
+        except OSError as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if reply.status >= 400:
             if "HTTP request to an HTTPS server" in reply.text:
-                raise DockerError(_needs_tls(self.settings.docker_host))
+                raise DockerError(
+                    f"The Docker daemon at {self.settings.docker_host} requires TLS; set validate_certs: true with ca_path, "
+                    "client_cert and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
+                )
             detail = _parsed(reply.body)
             if not (isinstance(detail, dict) and "message" in detail):
                 # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404

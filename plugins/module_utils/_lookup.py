@@ -1,7 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Finding networks and containers by exact name or full ID, and listing with filters."""
+"""Finding networks and containers by exact name or full ID, listing with filters, and what uses a network."""
 
 from __future__ import annotations
 
@@ -153,6 +153,22 @@ def network_summaries(client: DockerClient, filters: t.Mapping[str, t.List[str]]
     The caller checks the options first (check_summary_options).
     """
     return [{key: summary.get(key) for key in SUMMARY_KEYS} for summary in _listed(client, filters)]
+
+
+def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
+    """The swarm services attached to a swarm-scoped network; none when this node cannot list them."""
+    if network.get("Scope") != "swarm":
+        return []
+    try:
+        services = client.get("/services") or []
+    except DockerError:
+        return []  # not a manager: services are not visible here
+    refs = {network.get("Id"), network.get("Name")}
+    return sorted(
+        str(s.get("Spec", {}).get("Name"))
+        for s in services
+        if any(n.get("Target") in refs for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or []))
+    )
 
 
 def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:

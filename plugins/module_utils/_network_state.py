@@ -32,7 +32,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     without_addresses,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network, swarm_services_using
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
     Difference,
     create_body,
@@ -125,21 +125,6 @@ def check_subnet_conflicts(
                         "ipam_config",
                         f"subnet {subnet} overlaps {theirs} of network {other.get('Name')!r}; pick a free range or remove that network",
                     )
-
-
-def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
-    if network.get("Scope") != "swarm":
-        return []
-    try:
-        services = client.get("/services") or []
-    except DockerError:
-        return []  # not a manager: services are not visible here
-    refs = {network.get("Id"), network.get("Name")}
-    return sorted(
-        str(s.get("Spec", {}).get("Name"))
-        for s in services
-        if any(n.get("Target") in refs for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or []))
-    )
 
 
 def explain_refusal(desired: NetworkState, error: DockerError) -> Exception:

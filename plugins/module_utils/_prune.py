@@ -50,7 +50,7 @@ def parse_timestamp(text: str) -> t.Optional[datetime.datetime]:
     text = text.strip()
     try:
         return datetime.datetime.fromtimestamp(float(text), tz=datetime.timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # not a number, or one out of the platform's range (inf, 1e20)
         pass
     match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", text)
     if not match:

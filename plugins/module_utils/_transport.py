@@ -5,26 +5,28 @@
 
 Every task is a fresh Python process, and importing requests (about 110 ms here) and the Docker SDK
 on top of it (about 30 ms more) cost more than everything else a no-change task does. The daemon
-only needs plain HTTP/1.1 on a socket, which http.client speaks. SSH tunnels are the one transport
-left to the SDK (paramiko or the system's ssh), imported only for ssh:// addresses.
+only needs plain HTTP/1.1 on a socket, spoken here on the socket itself: http.client would import
+ssl and email on every task. ssl is imported only for TLS. SSH tunnels are the one transport left to
+the SDK (paramiko or the system's ssh), imported only for ssh:// addresses.
 
 Nothing here knows about Ansible or about the Engine API's JSON: it moves bytes and raises OSError
-(or http.client.HTTPException) for anything that goes wrong on the way.
+for anything that goes wrong on the way (ssl.SSLError is one).
 """
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import os
 import select
 import socket
-import ssl
 import typing as t
 import urllib.parse
 from dataclasses import dataclass
 
 from ansible_collections.dockernet.core.plugins.module_utils._options import ConnectionSettings, OptionError
+
+if t.TYPE_CHECKING:
+    import ssl
 
 USER_AGENT = "dockernet.core"
 DEFAULT_PLAIN_PORT = 2375
@@ -122,6 +124,8 @@ def _readable_file(option: str, path: str) -> None:
 
 def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
     """The TLS settings of the Docker CLI: verify against ca_path (or the system's CAs) when validate_certs is on."""
+    import ssl  # pylint: disable=import-outside-toplevel,redefined-outer-name
+
     if bool(settings.client_cert) != bool(settings.client_key):
         raise OptionError("client_cert and client_key must be given together for TLS client authentication")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -154,35 +158,6 @@ def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
     return context
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self._socket_path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(self.timeout)
-            sock.connect(self._socket_path)
-        except BaseException:
-            sock.close()
-            raise
-        self.sock = sock
-
-
-class _TLSConnection(http.client.HTTPConnection):
-    """HTTPS whose certificate is checked against server_hostname, which may differ from the address (tls_hostname)."""
-
-    def __init__(self, host: str, port: int, timeout: float, context: ssl.SSLContext, server_hostname: str) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._context = context
-        self._server_hostname = server_hostname
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock = self._context.wrap_socket(self.sock, server_hostname=self._server_hostname)
-
-
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -193,31 +168,50 @@ class Reply:
         return self.body.decode("utf-8", errors="replace")
 
 
+class ClosedConnection(ConnectionError):
+    """The daemon hung up before a whole answer, or answered with something that is not HTTP."""
+
+
 class HttpTransport:
     """One kept-alive HTTP/1.1 connection to the daemon, opened on the first request."""
 
     def __init__(self, settings: ConnectionSettings, address: Address) -> None:
-        timeout = float(settings.timeout)
-        self._conn: http.client.HTTPConnection
-        if address.scheme == "unix":
-            self._conn = _UnixConnection(address.path, timeout)
-        elif address.scheme == "https":
-            server_hostname = settings.tls_hostname or address.host
-            self._conn = _TLSConnection(address.host, address.port, timeout, tls_context(settings), server_hostname)
+        self._address = address
+        self._timeout = float(settings.timeout)
+        self._server_hostname = settings.tls_hostname or address.host
+        self._host = "localhost" if address.scheme == "unix" else f"{f'[{address.host}]' if ':' in address.host else address.host}:{address.port}"
+        # checked before anything is sent: a bad ca_path fails the task with its own message
+        self._context = tls_context(settings) if address.scheme == "https" else None
+        self._sock: t.Optional[socket.socket] = None
+        self._reader: t.Optional[t.BinaryIO] = None
+
+    def _connect(self) -> t.Tuple[socket.socket, t.BinaryIO]:
+        if self._address.scheme == "unix":
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         else:
-            self._conn = http.client.HTTPConnection(address.host, address.port, timeout=timeout)
+            sock = socket.create_connection((self._address.host, self._address.port), self._timeout)
+        try:
+            if self._address.scheme == "unix":
+                sock.settimeout(self._timeout)
+                sock.connect(self._address.path)
+            if self._context is not None:
+                sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock, self._reader = sock, t.cast(t.BinaryIO, sock.makefile("rb"))
+        return self._sock, self._reader
 
     def _drop_if_closed(self) -> bool:
         """Close a kept-alive connection the daemon has closed meanwhile; True when one is still open."""
-        sock = self._conn.sock
-        if sock is None:
+        if self._sock is None:
             return False
         try:
-            readable, _w, _x = select.select([sock], [], [], 0)
+            readable, _w, _x = select.select([self._sock], [], [], 0)
         except (OSError, ValueError):
-            readable = [sock]
+            readable = [self._sock]
         if readable:  # an idle HTTP connection only becomes readable when the peer closed it
-            self._conn.close()
+            self.close()
             return False
         return True
 
@@ -227,8 +221,8 @@ class HttpTransport:
         reused = self._drop_if_closed()
         try:
             return self._exchange(method, target, body, all_headers)
-        except (ConnectionError, http.client.BadStatusLine):
-            self._conn.close()
+        except ConnectionError:
+            self.close()
             # A reads-only request on a connection the daemon dropped between our check and the send is
             # safe to send once more; a POST or DELETE may have been carried out, so it is not.
             if not (reused and method == "GET"):
@@ -236,16 +230,55 @@ class HttpTransport:
         return self._exchange(method, target, body, all_headers)
 
     def _exchange(self, method: str, target: str, body: t.Optional[bytes], headers: t.Mapping[str, str]) -> Reply:
-        self._conn.request(method, target, body=body, headers=dict(headers))
-        response = self._conn.getresponse()
-        # exec streams end when the daemon closes the connection: read() returns at EOF
-        data = response.read()
-        if response.will_close:
-            self._conn.close()
-        return Reply(response.status, data)
+        sock, reader = (self._sock, self._reader) if self._sock and self._reader else self._connect()
+        head = [f"{method} {target} HTTP/1.1", f"Host: {self._host}", *(f"{k}: {v}" for k, v in headers.items())]
+        if body is not None or method in ("POST", "PUT"):
+            head.append(f"Content-Length: {len(body or b'')}")
+        sock.sendall("\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + (body or b""))
+        version, _sp, rest = reader.readline(65537).decode("latin-1").partition(" ")
+        if not version.startswith("HTTP/") or not rest[:3].isdigit():
+            raise ClosedConnection(f"no HTTP answer ({version} {rest})".strip() if version else "the daemon closed the connection without an answer")
+        fields: t.Dict[str, str] = {}
+        for line in iter(lambda: reader.readline(65537).strip(), b""):
+            key, _c, value = line.decode("latin-1").partition(":")
+            fields[key.strip().lower()] = value.strip()
+        closes = version != "HTTP/1.1" or fields.get("connection", "").lower() == "close"
+        if "chunked" in fields.get("transfer-encoding", "").lower():
+            data = b"".join(iter(lambda: _chunk(reader), b""))
+        elif "content-length" in fields:
+            data = _exactly(reader, int(fields["content-length"]))
+        elif rest.startswith(("204", "304")) or method == "HEAD":
+            data = b""
+        else:  # exec streams end when the daemon closes the connection
+            data, closes = reader.read(), True
+        if closes:
+            self.close()
+        return Reply(int(rest[:3]), data)
 
     def close(self) -> None:
-        self._conn.close()
+        for part in (self._reader, self._sock):
+            if part is not None:
+                part.close()
+        self._sock = self._reader = None
+
+
+def _exactly(reader: t.BinaryIO, size: int) -> bytes:
+    data = reader.read(size)
+    if len(data) < size:
+        raise ClosedConnection(f"the answer ended after {len(data)} of {size} bytes")
+    return data
+
+
+def _chunk(reader: t.BinaryIO) -> bytes:
+    """One chunk of a chunked answer; b"" for the last one, after its trailer."""
+    line = reader.readline(65537)
+    try:
+        size = int(line.split(b";")[0], 16)
+    except ValueError:
+        raise ClosedConnection(f"a chunked answer broke off ({line[:40]!r})") from None
+    while size == 0 and reader.readline(65537).strip():
+        pass  # the trailer
+    return _exactly(reader, size + 2)[:-2] if size else b""
 
 
 class TransportError(OSError):

@@ -532,7 +532,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._common import argu
 from ansible_collections.dockernet.core.plugins.module_utils._migration import MIGRATION_SPEC, check_migration
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
 
 
 def main() -> None:
@@ -570,6 +569,7 @@ def main() -> None:
         if members is None:
             return outcome
         from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
+        from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
 
         attachments = converge_members(
             client, members, params["containers_mode"], module.check_mode,

@@ -89,7 +89,7 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import swarm_services_using
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import swarm_services_using
 from ansible_collections.dockernet.core.plugins.module_utils._prune import parse_prune_filters, prunable
 
 

@@ -15,8 +15,9 @@ import typing as t
 
 DIRECTIONS = ("LR", "RL", "TB", "TD", "BT")
 
-# Networks every engine creates by itself; hidden unless asked for. The modules' table is
-# module_utils/_predefined.py; this file is loaded by path and imports nothing of the collection.
+# Networks every engine creates by itself; hidden unless asked for. The one table is
+# module_utils/_predefined.py: this file is loaded by path and imports nothing of the collection, so
+# tests/unit/plugins/module_utils/test__predefined.py checks that this copy agrees with it.
 DEFAULT_NETWORKS = frozenset({"bridge", "host", "none", "ingress", "docker_gwbridge"})
 
 # Docker adds the container's short ID to its aliases on user-defined networks.

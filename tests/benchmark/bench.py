@@ -567,6 +567,14 @@ def import_profile(bench: Bench, runs: int) -> t.Dict[str, t.Any]:
         "community.docker.docker_network": network_args(nets[1]),
     }
     layouts = {"cached": bench.module_env(), "payload": bench.module_env(payload)}
+    layouts_of = {label: layouts for label in cases}
+    if bench.args.baseline:  # the same network task with the collection before a change (--baseline)
+        label = "dockernet.core.network (baseline)"
+        cases[label] = cases["dockernet.core.network"]
+        base_payload = os.path.join(bench.workdir, "payload-baseline.zip")
+        _payload_zip(base_payload, bench.args.baseline, [(bench.args.baseline, "ansible_collections/dockernet/core")], site)
+        layouts_of[label] = {"cached": dict(bench.env, PYTHONPATH=os.pathsep.join([bench.args.baseline, site])),
+                             "payload": bench.module_env(base_payload)}
     # The interpreter's own imports, and those of running `-m` (runpy), are no part of the task.
     launcher = {
         layout: {name for _self, _cum, _depth, name in _importtime_rows(
@@ -577,10 +585,11 @@ def import_profile(bench: Bench, runs: int) -> t.Dict[str, t.Any]:
     result: t.Dict[str, t.Any] = {}
     try:
         for label, args in cases.items():
-            module, tag = MODULE_PATHS[label], f"imports-{label.rsplit('.', 1)[-1]}"
-            bench.run_module(module, args, tag, True, layouts["cached"])
+            base = label.split(" ", maxsplit=1)[0]  # "... (baseline)" runs the same module
+            module, tag = MODULE_PATHS[base], f"imports-{base.rsplit('.', 1)[-1]}"
+            bench.run_module(module, args, tag, True, layouts_of[label]["cached"])
             entry: t.Dict[str, t.Any] = {}
-            for layout, env in layouts.items():
+            for layout, env in layouts_of[label].items():
                 totals: t.List[int] = []
                 basic: t.List[int] = []
                 loaded: t.Set[str] = set()
@@ -603,7 +612,7 @@ def import_profile(bench: Bench, runs: int) -> t.Dict[str, t.Any]:
                     "top": [(name, us / 1000) for name, us in by_package.most_common(8)],
                 }
             result[label] = entry
-            bench.run_module(module, {**args, "state": "absent"}, tag, True, layouts["cached"])
+            bench.run_module(module, {**args, "state": "absent"}, tag, True, layouts_of[label]["cached"])
     finally:
         bench.cleanup(containers=False)
     return result
@@ -770,6 +779,10 @@ class Report:
                     ratio = dn / cd
                     out.append(f"- {'MET   ' if ratio <= 1.0 else 'MISSED'} per-task network vs community.docker, N={size}, {phase}: "
                                f"ratio {ratio:.2f} of the median task (target <= 1.00)")
+            dn, ping = self.work(size, "dn-network", "no-change"), self.work(size, "ping-loop", "no-change")
+            if dn and ping:
+                out.append(f"- {'MET   ' if dn / ping <= 1.2 else 'MISSED'} per-task network no-change vs ansible.builtin.ping in the same loop, "
+                           f"N={size}: ratio {dn / ping:.2f} of the median task (target <= 1.20)")
         for size in self.sizes:
             reqs = self.reqs_per_task(size, "dn-network", "no-change")
             if reqs is not None:
@@ -913,6 +926,8 @@ def main(argv: t.Sequence[str]) -> int:
     parser.add_argument("--image", default="dockernet-test/busybox:latest", help="image of the attachment containers")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "dockernet-bench"))
     parser.add_argument("--report", help="also write the report (markdown) to this file")
+    parser.add_argument("--baseline", help="directory holding ansible_collections/dockernet/core as before a change: "
+                                           "its network task's imports are measured too")
     parser.add_argument("--update-doc", help="replace the bench:begin/end section of this markdown file with the report")
     args = parser.parse_args(argv)
     if args.quick:
@@ -930,10 +945,10 @@ def main(argv: t.Sequence[str]) -> int:
         if skip:
             skip = False
             continue
-        if item in ("--collections", "--workdir", "--report", "--update-doc", "--image"):
+        if item in ("--collections", "--workdir", "--report", "--update-doc", "--image", "--baseline"):
             skip = True
             continue
-        if item.startswith(("--collections=", "--workdir=", "--report=", "--update-doc=", "--image=")):
+        if item.startswith(("--collections=", "--workdir=", "--report=", "--update-doc=", "--image=", "--baseline=")):
             continue
         cleaned.append(item)
     args.original_argv = cleaned

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-import http.client
 import json
+import socket
+import ssl
 import typing as t
 
 import pytest
@@ -17,9 +18,19 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import (
     encode_filters,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._options import resolve_connection
+from ansible_collections.dockernet.core.plugins.module_utils._transport import ClosedConnection, TransportError
 
 UNIX = "unix:///var/run/docker.sock"
 TCP = "tcp://192.0.2.10:2376"
+
+
+def _wrapped(outer: BaseException, inner: BaseException, cause: bool = True) -> BaseException:
+    """outer raised from inner (cause) or while handling it (context)."""
+    if cause:
+        outer.__cause__ = inner
+    else:
+        outer.__context__ = inner
+    return outer
 
 
 @pytest.mark.parametrize(
@@ -31,9 +42,9 @@ TCP = "tcp://192.0.2.10:2376"
             id="missing-socket",
         ),
         pytest.param(
-            UNIX, ConnectionError("('Connection aborted.', FileNotFoundError(2, 'No such file or directory'))"),
+            UNIX, _wrapped(OSError("connect failed"), FileNotFoundError(2, "No such file or directory")),
             ["does not exist"],
-            id="missing-socket-wrapped",
+            id="missing-socket-as-cause",
         ),
         pytest.param(
             UNIX, PermissionError(13, "Permission denied"),
@@ -41,9 +52,14 @@ TCP = "tcp://192.0.2.10:2376"
             id="permission-denied",
         ),
         pytest.param(
-            UNIX, ConnectionError("('Connection aborted.', PermissionError(13, 'Permission denied'))"),
+            UNIX, _wrapped(OSError("connect failed"), PermissionError(13, "Permission denied"), cause=False),
             ["permission denied on /var/run/docker.sock"],
-            id="permission-denied-wrapped",
+            id="permission-denied-as-context",
+        ),
+        pytest.param(
+            UNIX, OSError("No such file or directory, Permission denied"),
+            ["Cannot reach the Docker daemon at unix:///var/run/docker.sock (", "No such file"],
+            id="words-without-the-type-are-generic",
         ),
         pytest.param(
             "unix:///run/user/1000/docker.sock", ConnectionRefusedError(111, "Connection refused"),
@@ -51,32 +67,37 @@ TCP = "tcp://192.0.2.10:2376"
             id="refused",
         ),
         pytest.param(
-            TCP, OSError("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"),
+            TCP, ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"),
             ["TLS connection to the Docker daemon at tcp://192.0.2.10:2376 failed", "WRONG_VERSION_NUMBER", "ca_path"],
             id="ssl-error",
         ),
         pytest.param(
-            TCP, OSError("certificate verify failed: unable to get local issuer Certificate"),
+            TCP, ssl.SSLCertVerificationError(1, "certificate verify failed: unable to get local issuer Certificate"),
             ["TLS connection", "certificate verify failed"],
             id="certificate-error",
         ),
         pytest.param(
-            TCP, OSError("TLS handshake timeout"),
-            ["TLS connection"],
-            id="tls-word",
+            TCP, _wrapped(OSError("handshake"), ssl.SSLEOFError(8, "EOF occurred in violation of protocol")),
+            ["TLS connection", "handshake"],
+            id="ssl-error-as-cause",
         ),
         pytest.param(
-            TCP, ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+            TCP, OSError("[SSL: WRONG_VERSION_NUMBER] in the text alone"),
+            ["Cannot reach the Docker daemon at tcp://192.0.2.10:2376 ("],
+            id="ssl-words-without-the-type-are-generic",
+        ),
+        pytest.param(
+            TCP, ConnectionAbortedError(103, "Software caused connection abort"),
             ["closed the connection", "tls: true"],
             id="aborted",
         ),
         pytest.param(
-            UNIX, http.client.RemoteDisconnected("Remote end closed connection without response"),
-            ["closed the connection", "Remote end closed connection", "tls: true"],
-            id="remote-disconnected-by-type",
+            UNIX, ClosedConnection("the daemon closed the connection without an answer"),
+            ["closed the connection", "without an answer", "tls: true"],
+            id="closed-without-an-answer",
         ),
         pytest.param(
-            UNIX, http.client.BadStatusLine("garbage"),
+            UNIX, ClosedConnection("no HTTP answer (garbage)"),
             ["closed the connection", "garbage"],
             id="not-http",
         ),
@@ -84,6 +105,11 @@ TCP = "tcp://192.0.2.10:2376"
             TCP, TimeoutError("timed out"),
             ["did not answer within 60 seconds", "raise timeout"],
             id="timeout",
+        ),
+        pytest.param(
+            TCP, socket.timeout("timed out"),
+            ["did not answer within 60 seconds"],
+            id="socket-timeout",
         ),
         pytest.param(
             TCP, ConnectionRefusedError(111, "Connection refused"),
@@ -94,6 +120,16 @@ TCP = "tcp://192.0.2.10:2376"
             "ssh://admin@192.0.2.10", OSError("ssh: connect to host 192.0.2.10 port 22: No route to host"),
             ["Cannot reach the Docker daemon at ssh://admin@192.0.2.10", "No route to host"],
             id="generic",
+        ),
+        pytest.param(
+            "ssh://admin@192.0.2.10", TransportError("ConnectionError: ssh: connect to host 192.0.2.10 port 22: Connection refused"),
+            ["(Connection refused: nothing listens there)"],
+            id="sdk-words-refused",
+        ),
+        pytest.param(
+            "ssh://admin@192.0.2.10", TransportError("ReadTimeout: Read timed out. (read timeout=60)"),
+            ["did not answer within 60 seconds"],
+            id="sdk-words-timeout",
         ),
     ],
 )
@@ -120,7 +156,7 @@ def test_short(text: str, expected: str) -> None:
     "error",
     [
         pytest.param(ConnectionResetError(104, "Connection reset by peer"), id="reset"),
-        pytest.param(http.client.RemoteDisconnected("Remote end closed connection without response"), id="remote-disconnected"),
+        pytest.param(ClosedConnection("the daemon closed the connection without an answer"), id="closed-without-an-answer"),
         pytest.param(BrokenPipeError(32, "Broken pipe"), id="broken-pipe"),
     ],
 )
@@ -139,17 +175,17 @@ SSH = "ssh://admin@192.0.2.10:2222"
     "error, fragments",
     [
         pytest.param(
-            OSError("SSHException: Server '[192.0.2.10]:2222' not found in known_hosts"),
+            TransportError("SSHException: Server '[192.0.2.10]:2222' not found in known_hosts"),
             [f"SSH host key of the Docker host {SSH} is not known", "~/.ssh/known_hosts", "ssh-keyscan"],
             id="unknown-host-key",
         ),
         pytest.param(
-            OSError("AuthenticationException: Authentication failed."),
+            TransportError("AuthenticationException: Authentication failed."),
             [f"SSH login to the Docker host {SSH} was refused", "Authentication failed", "IdentityFile"],
             id="key-refused",
         ),
         pytest.param(
-            ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
+            TransportError("ConnectionError: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"),
             [f"The SSH connection to {SSH} ended", "'ssh -p 2222 admin@192.0.2.10 docker system dial-stdio'"],
             id="ssh-client-ended",
         ),
@@ -170,7 +206,7 @@ def test_ssh_command_without_port_or_user() -> None:
 def test_hang_up_on_a_unix_socket_is_no_tls_failure() -> None:
     # DOCKER_TLS_VERIFY in the environment does not make a socket speak TLS
     settings = resolve_connection({"docker_host": UNIX, "validate_certs": True}, {})
-    message = _unreachable_message(settings, http.client.RemoteDisconnected("Remote end closed connection without response"))
+    message = _unreachable_message(settings, ClosedConnection("the daemon closed the connection without an answer"))
     assert message.startswith("The Docker daemon at unix:///var/run/docker.sock closed the connection")
 
 

@@ -16,8 +16,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
     ensure_disconnected,
     member_requests,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import (
@@ -38,6 +38,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._predefined import 
 from ansible_collections.dockernet.core.plugins.module_utils._prune import PruneFilters, prunable
 from ansible_collections.dockernet.core.plugins.module_utils._topology import topology_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.plugin_utils._diagram import DEFAULT_NETWORKS
 
 CHANGING = ("POST", "DELETE", "PUT")
 
@@ -55,6 +56,12 @@ def test_one_table_gives_every_list() -> None:
     assert BUILTIN_NETWORKS == {"bridge", "host", "none", "default"}
     assert NEVER_DANGLING == {"bridge", "host", "none", "default", "ingress"}
     assert ALWAYS_PREDEFINED == {"bridge", "host", "none", "default", "ingress"}
+
+
+def test_the_diagram_hides_the_tables_networks() -> None:
+    # _diagram.py is loaded by path (gen_docs) and cannot import the table: its copy is checked here.
+    # default is a network mode that no network list shows; Podman's own network is listed as bridge.
+    assert DEFAULT_NETWORKS == {entry.name for entry in PREDEFINED} - {"default", "podman"}
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+import subprocess
+import sys
 import tempfile
 import threading
 import typing as t
@@ -21,6 +23,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import requ
 from ansible_collections.dockernet.core.plugins.module_utils._options import OptionError, resolve_connection
 from ansible_collections.dockernet.core.plugins.module_utils._transport import (
     Address,
+    ClosedConnection,
     HttpTransport,
     is_loopback_host,
     parse_docker_host,
@@ -353,3 +356,36 @@ def test_a_server_that_hangs_up_raises(serve: t.Callable[[Handler], UnixServer])
         transport.request("POST", "/v1.41/networks/create", b"{}")
     transport.close()
     assert len(server.requests) == 1  # a POST is never sent twice
+
+
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        pytest.param(b"garbage\r\n\r\n", "no HTTP answer", id="not-http"),
+        pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "ended after 5 of 10 bytes", id="short-body"),
+        pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunked answer broke off", id="bad-chunk"),
+    ],
+)
+def test_a_broken_answer_raises_closed_connection(serve: t.Callable[[Handler], UnixServer], answer: bytes, fragment: str) -> None:
+    server = serve(lambda conn, head: conn.sendall(answer) is not None)
+    transport = server.transport()
+    with pytest.raises(ClosedConnection, match=fragment):
+        transport.request("GET", "/v1.41/version")
+    transport.close()
+
+
+def test_a_chunked_trailer_is_skipped(serve: t.Callable[[Handler], UnixServer]) -> None:
+    server = serve(lambda conn, head: conn.sendall(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Trailer: 1\r\n\r\n") is None)
+    transport = server.transport()
+    assert [transport.request("GET", "/v1.41/version").body for _i in range(2)] == [b"ok", b"ok"]
+    transport.close()
+    assert server.connections == 1
+
+
+def test_a_task_without_tls_imports_neither_ssl_nor_http_client() -> None:
+    # each task is a fresh process: ssl and http.client (with email) would cost it about 15 ms
+    code = ("import sys, ansible_collections.dockernet.core.plugins.modules.network; "
+            "print([name for name in ('ssl', 'http.client', 'email') if name in sys.modules])")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "[]"
