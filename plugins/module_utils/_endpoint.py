@@ -14,12 +14,7 @@ import typing as t
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Option, compare_values, dig, put
-from ansible_collections.dockernet.core.plugins.module_utils._validation import (
-    ValidationError,
-    normalise_address,
-    parse_address,
-    string_dict,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address, parse_address, string_dict
 
 # The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists
 # since API 1.44, but Docker 28.5.2 (API 1.51) accepts and ignores it at every API version from 1.41
@@ -276,8 +271,8 @@ def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: boo
         wanted = getattr(desired, spec.name)
         if wanted is None:
             continue
-        have = getattr(actual, spec.name)
-        have = comparable_address(actual, spec.name, wanted) if spec.compare == ADDRESS else spec.absent if have is None else have
+        have = comparable_address(actual, spec.name, wanted) if spec.compare == ADDRESS else getattr(actual, spec.name)
+        have = spec.absent if have is None else have
         differences += compare_values(spec.name, _shown(_target(spec, wanted, have, not purge_aliases)), _shown(have))
     return differences
 
