@@ -12,6 +12,9 @@ from __future__ import annotations
 import copy
 import typing as t
 
+from ansible_collections.dockernet.core.plugins.module_utils._compare import argument_spec
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_TASK_OPTIONS
+
 Spec = t.Dict[str, t.Dict[str, t.Any]]
 
 NETWORK_SPEC: Spec = {
@@ -36,17 +39,7 @@ NETWORK_SPEC: Spec = {
     "recreate": {"type": "str", "choices": ["on_change", "never", "always"], "default": "on_change"},
 }
 
-ENDPOINT_SPEC: Spec = {
-    "aliases": {"type": "list", "elements": "str"},
-    "ipv4_address": {"type": "str"},
-    "ipv6_address": {"type": "str"},
-    "links": {"type": "list", "elements": "str"},
-    "link_local_ips": {"type": "list", "elements": "str"},
-    "driver_opts": {"type": "dict"},
-    "gw_priority": {"type": "int"},
-    "mac_address": {"type": "str"},
-    "purge_aliases": {"type": "bool", "default": False},
-}
+ENDPOINT_SPEC: Spec = argument_spec(ENDPOINT_TASK_OPTIONS)
 
 ATTACHMENT_SPEC: Spec = {
     "container": {"type": "str", "required": True},

@@ -463,7 +463,7 @@ def ensure_attachment(client: DockerClient, request: AttachmentRequest, check_mo
     return ensure_connected(client, request, check_mode, network, network_planned, container, refresh)
 
 
-MEMBER_KEYS = ("name", "aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address", "purge_aliases")
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import MEMBER_KEYS  # noqa: E402  (declared by the endpoint table)
 
 
 def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:

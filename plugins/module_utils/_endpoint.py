@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Endpoint settings of one container on one network: validation, normalisation, comparison.
 
+Each setting is declared once, in ENDPOINT_FIELDS; everything else here is derived from that table.
 Pure functions only; the calls that connect and disconnect live in _attach.py.
 """
 
@@ -12,27 +13,132 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, compare_values
-from ansible_collections.dockernet.core.plugins.module_utils._validation import (
-    ValidationError,
-    normalise_address,
-    parse_address,
-    string_dict,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Option, compare_values, dig, put
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address, parse_address, string_dict
 
-ENDPOINT_OPTIONS = ("aliases", "ipv4_address", "ipv6_address", "links", "link_local_ips", "driver_opts", "gw_priority", "mac_address")
 # The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists
 # since API 1.44, but Docker 28.5.2 (API 1.51) accepts and ignores it at every API version from 1.41
 # to 1.51, for a running container and for a stopped one alike (recorded, then a random MAC on
 # start); the daemon fix (moby pull request 52040) ships with a later engine.
 MAC_ON_CONNECT_API = "1.54"
+
+# How a setting is compared besides exactly: the daemon's own names never count as aliases, and the
+# given aliases are merged into the actual ones unless purge_aliases; a static address is taken as
+# wanted while the engine cannot tell it (Endpoint.addresses_unknown).
+NAMES, ADDRESS = "names", "address"
+
+
+@dataclass(frozen=True)
+class EndpointField:
+    """One endpoint setting, declared once.
+
+    option.api is its path in the connect body's EndpointConfig, which is also where container inspect
+    reports it. desired validates and normalises the task's value (given the field's name for errors);
+    reported normalises what inspect reports, and reported(None) is the value when it reports nothing.
+    held is where an engine that keeps no configured settings (Podman 4) reports the value it holds.
+    lacking: (engine flavour as _engine names it, reason, fix) for each engine that refuses or drops it.
+    """
+
+    option: Option
+    desired: t.Callable[[str, t.Any], t.Any]
+    reported: t.Callable[[t.Any], t.Any]
+    compare: str = "exact"
+    held: str = ""
+    lacking: t.Tuple[t.Tuple[str, str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.option.name
+
+    @property
+    def absent(self) -> t.Any:
+        return self.reported(None)
+
+
+def normalise_link(value: str) -> str:
+    """'db' and 'db:db' mean the same link; '/db:/web/db' is how legacy links are reported."""
+    parts = [part.strip().lstrip("/") for part in str(value).split(":", 1)]
+    name = parts[0]
+    alias = parts[1] if len(parts) > 1 and parts[1] else name
+    alias = alias.rsplit("/", 1)[-1]
+    return f"{name}:{alias}"
+
+
+def normalised_mac(value: t.Any) -> t.Optional[str]:
+    """A MAC address as the daemon reports it, in lower case; None when it reports none (pure)."""
+    return str(value).lower() if value else None
+
+
+def _aliases(name: str, values: t.Iterable[t.Any]) -> t.Tuple[str, ...]:
+    cleaned = {str(alias).strip() for alias in values}
+    if "" in cleaned:
+        raise ValidationError(name, "contains an empty alias; remove it")
+    return tuple(sorted(cleaned))
+
+
+def _address(version: int) -> t.Callable[[str, t.Any], str]:
+    other = "ipv6_address" if version == 4 else "ipv4_address"
+
+    def check(name: str, value: t.Any) -> str:
+        address = parse_address(name, value)
+        if address.version != version:
+            raise ValidationError(name, f"{value!r} is not an IPv{version} address; put it in {other}")
+        return str(address)
+    return check
+
+
+def _links(values: t.Optional[t.Iterable[str]]) -> t.Tuple[str, ...]:
+    return tuple(sorted({normalise_link(link) for link in values or ()}))
+
+
+def _mac(name: str, value: str) -> str:
+    text = str(value).strip().lower().replace("-", ":")
+    parts = text.split(":")
+    if len(parts) != 6 or not all(len(p) == 2 and all(c in "0123456789abcdef" for c in p) for p in parts):
+        raise ValidationError(name, f"{value!r} is not a MAC address; write it like 02:42:ac:11:00:02")
+    return text
+
+
+ENDPOINT_FIELDS: t.Tuple[EndpointField, ...] = (
+    EndpointField(Option("aliases", "list", "Aliases", elements="str"), _aliases, lambda names: tuple(sorted(set(names or ()))), NAMES),
+    EndpointField(Option("ipv4_address", api="IPAMConfig.IPv4Address"), _address(4), normalise_address, ADDRESS, held="IPAddress"),
+    EndpointField(Option("ipv6_address", api="IPAMConfig.IPv6Address"), _address(6), normalise_address, ADDRESS, held="GlobalIPv6Address"),
+    EndpointField(
+        Option("links", "list", "Links", elements="str"), lambda name, links: _links(links), _links,
+        lacking=(("podman", "Podman has no legacy links", "Use aliases instead: names resolve on user-defined networks"),),
+    ),
+    EndpointField(
+        Option("link_local_ips", "list", "IPAMConfig.LinkLocalIPs", elements="str"),
+        lambda name, ips: tuple(sorted({str(parse_address(name, ip)) for ip in ips})),
+        lambda ips: tuple(sorted({normalise_address(ip) or "" for ip in ips or ()} - {""})),
+        lacking=(("podman", "Podman drops link-local addresses", "Leave link_local_ips out"),),
+    ),
+    EndpointField(
+        Option("driver_opts", "dict", "DriverOpts"), string_dict, lambda opts: {str(k): str(v) for k, v in (opts or {}).items()},
+        lacking=(("podman", "Podman drops endpoint driver options", "Leave driver_opts out"),),
+    ),
+    EndpointField(Option("gw_priority", "int", "GwPriority", min_api="1.48"), lambda name, value: int(value), lambda value: int(value or 0)),
+    EndpointField(Option("mac_address", api="MacAddress", min_api=MAC_ON_CONNECT_API), _mac, normalised_mac),
+)
+ENDPOINT_OPTIONS = tuple(spec.name for spec in ENDPOINT_FIELDS)
+# The task options of an endpoint: its settings, and how the given aliases meet the actual ones.
+ENDPOINT_TASK_OPTIONS = (*(spec.option for spec in ENDPOINT_FIELDS), Option("purge_aliases", "bool", default=False))
+# What one item of the network module's `containers` list takes.
+MEMBER_KEYS = ("name", *(option.name for option in ENDPOINT_TASK_OPTIONS))
 # Endpoint options newer than the oldest Engine API this collection speaks, with the version they need.
-ENDPOINT_API_REQUIREMENTS = {"gw_priority": "1.48", "mac_address": MAC_ON_CONNECT_API}
+ENDPOINT_API_REQUIREMENTS = {spec.name: spec.option.min_api for spec in ENDPOINT_FIELDS if spec.option.min_api}
+
+
+def _shown(value: t.Any) -> t.Any:
+    """A value as results, differences and request bodies carry it: a list for a tuple, a copy of a dict."""
+    if isinstance(value, tuple):
+        return list(value)
+    return dict(value) if isinstance(value, dict) else value
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Endpoint settings. In a desired endpoint, None means "not given: not compared"."""
+    """Endpoint settings (one attribute per ENDPOINT_FIELDS entry). In a desired endpoint, None means "not given: not compared"."""
 
     aliases: t.Optional[t.Tuple[str, ...]] = None
     ipv4_address: t.Optional[str] = None
@@ -47,78 +153,25 @@ class Endpoint:
     addresses_unknown: bool = field(default=False, compare=False)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
-        result: t.Dict[str, t.Any] = {}
-        for key in ENDPOINT_OPTIONS:
-            value = getattr(self, key)
-            if value is None:
-                continue
-            result[key] = list(value) if isinstance(value, tuple) else value
-        return result
+        return {key: _shown(getattr(self, key)) for key in self.given()}
 
     def given(self) -> t.List[str]:
         return [key for key in ENDPOINT_OPTIONS if getattr(self, key) is not None]
 
-
-def normalise_link(value: str) -> str:
-    """'db' and 'db:db' mean the same link; '/db:/web/db' is how legacy links are reported."""
-    parts = [part.strip().lstrip("/") for part in str(value).split(":", 1)]
-    name = parts[0]
-    alias = parts[1] if len(parts) > 1 and parts[1] else name
-    alias = alias.rsplit("/", 1)[-1]
-    return f"{name}:{alias}"
-
-
-def _mac(field: str, value: str) -> str:
-    text = str(value).strip().lower().replace("-", ":")
-    parts = text.split(":")
-    if len(parts) != 6 or not all(len(p) == 2 and all(c in "0123456789abcdef" for c in p) for p in parts):
-        raise ValidationError(field, f"{value!r} is not a MAC address; write it like 02:42:ac:11:00:02")
-    return text
+    def reported(self) -> "Endpoint":
+        """The endpoint as inspect reports it after a connect with these settings: the ones not set have their absent value."""
+        return replace(self, **{spec.name: spec.absent for spec in ENDPOINT_FIELDS if getattr(self, spec.name) is None})
 
 
 def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoint:
     """Validate the endpoint options of a task (or of one item of a list, named by prefix)."""
-    def name(key: str) -> str:
-        return f"{prefix}{key}"
-
-    aliases = None
-    if params.get("aliases") is not None:
-        cleaned = []
-        for alias in params["aliases"]:
-            text = str(alias).strip()
-            if not text:
-                raise ValidationError(name("aliases"), "contains an empty alias; remove it")
-            cleaned.append(text)
-        aliases = tuple(sorted(set(cleaned)))
-    ipv4 = ipv6 = None
-    if params.get("ipv4_address"):
-        address = parse_address(name("ipv4_address"), params["ipv4_address"])
-        if address.version != 4:
-            raise ValidationError(name("ipv4_address"), f"{params['ipv4_address']!r} is not an IPv4 address; put it in ipv6_address")
-        ipv4 = str(address)
-    if params.get("ipv6_address"):
-        address = parse_address(name("ipv6_address"), params["ipv6_address"])
-        if address.version != 6:
-            raise ValidationError(name("ipv6_address"), f"{params['ipv6_address']!r} is not an IPv6 address; put it in ipv4_address")
-        ipv6 = str(address)
-    links = None
-    if params.get("links") is not None:
-        links = tuple(sorted({normalise_link(link) for link in params["links"]}))
-    link_local = None
-    if params.get("link_local_ips") is not None:
-        link_local = tuple(sorted({str(parse_address(name("link_local_ips"), ip)) for ip in params["link_local_ips"]}))
-    gw_priority = params.get("gw_priority")
-    mac = _mac(name("mac_address"), params["mac_address"]) if params.get("mac_address") else None
-    return Endpoint(
-        aliases=aliases,
-        ipv4_address=ipv4,
-        ipv6_address=ipv6,
-        links=links,
-        link_local_ips=link_local,
-        driver_opts=string_dict(name("driver_opts"), params.get("driver_opts")),
-        gw_priority=int(gw_priority) if gw_priority is not None else None,
-        mac_address=mac,
-    )
+    values = {}
+    for spec in ENDPOINT_FIELDS:
+        value = params.get(spec.name)
+        # An empty string is no address (or MAC address) at all; an empty list or dict is a wish.
+        if value is not None and (value or spec.option.type != "str"):
+            values[spec.name] = spec.desired(f"{prefix}{spec.name}", value)
+    return Endpoint(**values)
 
 
 def daemon_names(container: t.Mapping[str, t.Any]) -> t.Set[str]:
@@ -179,27 +232,15 @@ def records_endpoint_config(container: t.Mapping[str, t.Any]) -> bool:
 
 def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]) -> Endpoint:
     """Normalise an endpoint from container inspect: what the user configured, not what the daemon added."""
-    ipam = raw.get("IPAMConfig") or {}
+    # Without the configured settings, static and assigned addresses look the same: the held ones
+    # stand for the configured ones, so they are compared, and kept by a reconnect.
+    held = not records_endpoint_config(container)
     own = daemon_names(container)
-    aliases = tuple(sorted({a for a in raw.get("Aliases") or [] if a not in own}))
-    ipv4, ipv6 = normalise_address(ipam.get("IPv4Address")), normalise_address(ipam.get("IPv6Address"))
-    unknown = False
-    if not records_endpoint_config(container):
-        # Static and assigned addresses look the same there: the held ones stand for the configured
-        # ones, so they are compared, and kept by a reconnect.
-        ipv4, ipv6 = normalise_address(raw.get("IPAddress")), normalise_address(raw.get("GlobalIPv6Address"))
-        unknown = not (container.get("State") or {}).get("Running")
-    return Endpoint(
-        aliases=aliases,
-        ipv4_address=ipv4,
-        ipv6_address=ipv6,
-        links=tuple(sorted({normalise_link(link) for link in raw.get("Links") or []})),
-        link_local_ips=tuple(sorted({normalise_address(ip) or "" for ip in ipam.get("LinkLocalIPs") or []} - {""})),
-        driver_opts={str(k): str(v) for k, v in (raw.get("DriverOpts") or {}).items()},
-        gw_priority=int(raw.get("GwPriority") or 0),
-        mac_address=normalised_mac(raw.get("MacAddress")),
-        addresses_unknown=unknown,
-    )
+    values = {}
+    for spec in ENDPOINT_FIELDS:
+        value = spec.reported(dig(raw, spec.held if held and spec.held else spec.option.api))
+        values[spec.name] = tuple(name for name in value if name not in own) if spec.compare == NAMES else value
+    return Endpoint(**values, addresses_unknown=held and not (container.get("State") or {}).get("Running"))
 
 
 def endpoint_on(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[Endpoint]:
@@ -215,76 +256,42 @@ def comparable_address(actual: Endpoint, key: str, wanted: t.Optional[str]) -> t
     return t.cast(t.Optional[str], getattr(actual, key))
 
 
+def _target(spec: EndpointField, wanted: t.Any, actual: t.Any, merge: bool) -> t.Any:
+    """The value a setting is to have: the given one (merged into the actual aliases when asked), else the actual one."""
+    if wanted is None:
+        return actual
+    if spec.compare == NAMES and merge:
+        return tuple(sorted(set(actual or ()) | set(wanted)))
+    return wanted
+
+
 def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: bool = False) -> t.List[Difference]:
     differences: t.List[Difference] = []
-    if desired.aliases is not None:
-        actual_aliases = tuple(actual.aliases or ())
-        wanted = desired.aliases if purge_aliases else tuple(sorted(set(actual_aliases) | set(desired.aliases)))
-        differences += compare_values("aliases", list(wanted), list(actual_aliases))
-    for key in ("ipv4_address", "ipv6_address"):
-        wanted = getattr(desired, key)
-        differences += compare_values(key, wanted, comparable_address(actual, key, wanted))
-    if desired.links is not None:
-        differences += compare_values("links", list(desired.links), list(actual.links or ()))
-    if desired.link_local_ips is not None:
-        differences += compare_values("link_local_ips", list(desired.link_local_ips), list(actual.link_local_ips or ()))
-    differences += compare_values("driver_opts", desired.driver_opts, actual.driver_opts or {})
-    differences += compare_values("gw_priority", desired.gw_priority, actual.gw_priority or 0)
-    differences += compare_values("mac_address", desired.mac_address, actual.mac_address)
+    for spec in ENDPOINT_FIELDS:
+        wanted = getattr(desired, spec.name)
+        if wanted is None:
+            continue
+        have = comparable_address(actual, spec.name, wanted) if spec.compare == ADDRESS else getattr(actual, spec.name)
+        have = spec.absent if have is None else have
+        differences += compare_values(spec.name, _shown(_target(spec, wanted, have, not purge_aliases)), _shown(have))
     return differences
 
 
 def merged_endpoint(desired: Endpoint, actual: t.Optional[Endpoint], purge_aliases: bool = False) -> Endpoint:
     """The endpoint to connect with: the actual settings, overridden by every given one."""
     base = actual or Endpoint()
-    aliases = base.aliases
-    if desired.aliases is not None:
-        aliases = desired.aliases if purge_aliases or actual is None else tuple(sorted(set(base.aliases or ()) | set(desired.aliases)))
-
-    def pick(key: str) -> t.Any:
-        value = getattr(desired, key)
-        return value if value is not None else getattr(base, key)
-
-    return Endpoint(
-        aliases=aliases,
-        ipv4_address=pick("ipv4_address"),
-        ipv6_address=pick("ipv6_address"),
-        links=pick("links"),
-        link_local_ips=pick("link_local_ips"),
-        driver_opts=pick("driver_opts"),
-        gw_priority=pick("gw_priority"),
-        mac_address=pick("mac_address"),
-    )
+    merge = not purge_aliases and actual is not None
+    return Endpoint(**{spec.name: _target(spec, getattr(desired, spec.name), getattr(base, spec.name), merge) for spec in ENDPOINT_FIELDS})
 
 
 def connect_body(container_id: str, endpoint: Endpoint) -> t.Dict[str, t.Any]:
     """The POST /networks/{id}/connect body."""
     config: t.Dict[str, t.Any] = {}
-    if endpoint.aliases:
-        config["Aliases"] = list(endpoint.aliases)
-    if endpoint.links:
-        config["Links"] = list(endpoint.links)
-    ipam: t.Dict[str, t.Any] = {}
-    if endpoint.ipv4_address:
-        ipam["IPv4Address"] = endpoint.ipv4_address
-    if endpoint.ipv6_address:
-        ipam["IPv6Address"] = endpoint.ipv6_address
-    if endpoint.link_local_ips:
-        ipam["LinkLocalIPs"] = list(endpoint.link_local_ips)
-    if ipam:
-        config["IPAMConfig"] = ipam
-    if endpoint.driver_opts:
-        config["DriverOpts"] = dict(endpoint.driver_opts)
-    if endpoint.gw_priority:
-        config["GwPriority"] = endpoint.gw_priority
-    if endpoint.mac_address:
-        config["MacAddress"] = endpoint.mac_address
+    for spec in ENDPOINT_FIELDS:
+        value = getattr(endpoint, spec.name)
+        if value:
+            put(config, spec.option.api, _shown(value))
     return {"Container": container_id, "EndpointConfig": config}
-
-
-def normalised_mac(value: t.Any) -> t.Optional[str]:
-    """A MAC address as the daemon reports it, in lower case; None when it reports none (pure)."""
-    return str(value).lower() if value else None
 
 
 def address_derived_mac(ipv4_address: str) -> str:
@@ -316,13 +323,4 @@ def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[st
 
 def without_addresses(endpoint: Endpoint, addresses: t.Iterable[str]) -> Endpoint:
     dropped = set(addresses)
-    return Endpoint(
-        aliases=endpoint.aliases,
-        ipv4_address=None if endpoint.ipv4_address in dropped else endpoint.ipv4_address,
-        ipv6_address=None if endpoint.ipv6_address in dropped else endpoint.ipv6_address,
-        links=endpoint.links,
-        link_local_ips=endpoint.link_local_ips,
-        driver_opts=endpoint.driver_opts,
-        gw_priority=endpoint.gw_priority,
-        mac_address=endpoint.mac_address,
-    )
+    return replace(endpoint, **{key: None for key in ("ipv4_address", "ipv6_address") if getattr(endpoint, key) in dropped})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -111,19 +111,7 @@ def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
     return gaps
 
 
-def _podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
-    gaps = []
-    if endpoint.links:
-        gaps.append(Gap("links", repr(list(endpoint.links)), "Podman has no legacy links", "Use aliases instead: names resolve on user-defined networks"))
-    if endpoint.link_local_ips:
-        gaps.append(Gap("link_local_ips", repr(list(endpoint.link_local_ips)), "Podman drops link-local addresses", "Leave link_local_ips out"))
-    if endpoint.driver_opts:
-        gaps.append(Gap("driver_opts", repr(endpoint.driver_opts), "Podman drops endpoint driver options", "Leave driver_opts out"))
-    return gaps
-
-
 NETWORK_GAPS: t.Dict[str, t.Callable[[NetworkState], t.List[Gap]]] = {PODMAN: _podman_network_gaps}
-ENDPOINT_GAPS: t.Dict[str, t.Callable[[Endpoint], t.List[Gap]]] = {PODMAN: _podman_endpoint_gaps}
 
 
 def network_gaps(engine: Engine, desired: NetworkState) -> t.List[Gap]:
@@ -132,8 +120,12 @@ def network_gaps(engine: Engine, desired: NetworkState) -> t.List[Gap]:
 
 
 def endpoint_gaps(engine: Engine, endpoint: Endpoint) -> t.List[Gap]:
-    finder = ENDPOINT_GAPS.get(engine.flavour)
-    return finder(endpoint) if finder else []
+    """The given endpoint settings the engine lacks, as the endpoint table declares them."""
+    given = endpoint.as_dict()
+    return [
+        Gap(spec.name, repr(given[spec.name]), reason, fix)
+        for spec in ENDPOINT_FIELDS if given.get(spec.name) for flavour, reason, fix in spec.lacking if flavour == engine.flavour
+    ]
 
 
 def engine_dependent_network(desired: NetworkState) -> bool:
@@ -142,7 +134,7 @@ def engine_dependent_network(desired: NetworkState) -> bool:
 
 
 def engine_dependent_endpoint(endpoint: Endpoint) -> bool:
-    return any(finder(endpoint) for finder in ENDPOINT_GAPS.values())
+    return any(spec.lacking and getattr(endpoint, spec.name) for spec in ENDPOINT_FIELDS)
 
 
 def _raise_first(gaps: t.Sequence[Gap], engine: Engine, host: str, prefix: str = "") -> None:

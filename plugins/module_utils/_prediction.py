@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import typing as t
+from dataclasses import replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
@@ -114,17 +115,7 @@ def predicted_attachment(
     daemon picks one). Addresses are the static ones: the daemon picks the others.
     """
     running = is_running(container)
-    endpoint = Endpoint(
-        aliases=tuple(target.aliases or ()),
-        ipv4_address=target.ipv4_address,
-        ipv6_address=target.ipv6_address,
-        links=tuple(target.links or ()),
-        link_local_ips=tuple(target.link_local_ips or ()),
-        driver_opts=dict(target.driver_opts or {}),
-        gw_priority=target.gw_priority or 0,
-        mac_address=mac_address,
-    )
-    settings = endpoint.as_dict()
+    settings = replace(target.reported(), mac_address=mac_address).as_dict()
     if running:
         settings.setdefault("mac_address", None)  # a running endpoint always has one, picked by the daemon
     return {

@@ -5,11 +5,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import typing as t
 
 import pytest
+import yaml
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
+    ENDPOINT_API_REQUIREMENTS,
+    ENDPOINT_FIELDS,
     ENDPOINT_OPTIONS,
+    ENDPOINT_TASK_OPTIONS,
+    MEMBER_KEYS,
     Endpoint,
     actual_endpoint,
     address_derived_mac,
@@ -30,6 +38,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.modules import network, network_attachment, topology
 
 CONTAINER_ID = "0123456789ab" + "c" * 52
 
@@ -479,3 +488,42 @@ def test_address_derived_mac(ipv4: str, mac: str) -> None:
 )
 def test_mac_survives_reconnect(old_mac: t.Optional[str], static_ipv4: t.Optional[str], pinned: bool, survives: bool) -> None:
     assert mac_survives_reconnect(old_mac, static_ipv4, pinned) is survives
+
+
+def _options(module: t.Any) -> t.Dict[str, t.Dict[str, t.Any]]:
+    return t.cast(t.Dict[str, t.Dict[str, t.Any]], yaml.safe_load(module.DOCUMENTATION)["options"])
+
+
+def test_the_endpoint_table_is_what_network_attachment_documents() -> None:
+    documented = _options(network_attachment)
+    assert set(documented) == set(ATTACHMENT_SPEC)
+    for name, spec in ATTACHMENT_SPEC.items():
+        doc = documented[name]
+        assert {key: doc.get(key) for key in ("type", "elements", "default", "choices")} == {
+            key: spec.get(key) for key in ("type", "elements", "default", "choices")
+        }, name
+        assert bool(doc.get("required")) == bool(spec.get("required")), name
+    assert [option.name for option in ENDPOINT_TASK_OPTIONS] == [*ENDPOINT_OPTIONS, "purge_aliases"]
+
+
+def test_the_network_containers_and_topology_attachments_document_the_endpoint_options() -> None:
+    containers = _options(network)["containers"]
+    assert set(re.findall(r"C\((\w+)\)", " ".join(containers["description"]))) == set(MEMBER_KEYS)
+    attachments = _options(topology)["attachments"]
+    assert (attachments["type"], attachments["elements"]) == ("list", "dict")
+    assert "M(dockernet.core.network_attachment)" in " ".join(attachments["description"])
+
+
+def test_the_endpoint_table_covers_every_endpoint_attribute() -> None:
+    assert ENDPOINT_OPTIONS == tuple(f.name for f in dataclasses.fields(Endpoint) if f.name != "addresses_unknown")
+    assert ENDPOINT_API_REQUIREMENTS == {"gw_priority": "1.48", "mac_address": "1.54"}
+    assert Endpoint().reported() == Endpoint(aliases=(), links=(), link_local_ips=(), driver_opts={}, gw_priority=0)
+
+
+def test_inspect_reports_each_setting_where_the_connect_body_puts_it() -> None:
+    endpoint = Endpoint(
+        aliases=("api",), ipv4_address="10.10.0.5", ipv6_address="fd00::5", links=("db:db",), link_local_ips=("169.254.1.1",),
+        driver_opts={"a": "b"}, gw_priority=3, mac_address="02:42:ac:11:00:02",
+    )
+    assert [spec.name for spec in ENDPOINT_FIELDS if spec.option.api] == list(ENDPOINT_OPTIONS)
+    assert actual_endpoint(CONTAINER, connect_body(CONTAINER_ID, endpoint)["EndpointConfig"]) == endpoint

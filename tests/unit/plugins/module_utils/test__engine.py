@@ -8,7 +8,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint, desired_endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint, desired_endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._engine import (
     Engine,
     endpoint_gaps,
@@ -159,3 +159,8 @@ def test_podman_endpoint_gaps(params: t.Dict[str, t.Any], option: str) -> None:
 def test_endpoint_without_gaps() -> None:
     endpoint = Endpoint(aliases=("web",), ipv4_address="10.1.0.5", links=(), link_local_ips=(), driver_opts={})
     assert endpoint_gaps(PODMAN, endpoint) == []
+
+
+def test_the_endpoint_table_names_engines_by_flavour() -> None:
+    assert {flavour for spec in ENDPOINT_FIELDS for flavour, _reason, _fix in spec.lacking} == {PODMAN.flavour}
+    assert {DOCKER.flavour, PODMAN.flavour} == {"docker", "podman"}
