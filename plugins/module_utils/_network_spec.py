@@ -52,10 +52,12 @@ class Pool:
 
     def as_dict(self, api: bool = False) -> t.Dict[str, t.Any]:
         """The settings the pool has, under the task's keys, or (api) as the IPAM.Config item a create sends and inspect reports."""
-        return {
-            api_key if api else key: dict(sorted(value.items())) if isinstance(value, dict) else value
-            for key, api_key in POOL_KEYS for value in (getattr(self, key),) if value
-        }
+        result: t.Dict[str, t.Any] = {}
+        for key, api_key in POOL_KEYS:
+            value = getattr(self, key)
+            if value:
+                result[api_key if api else key] = dict(sorted(value.items())) if isinstance(value, dict) else value
+        return result
 
 
 @dataclass(frozen=True)
@@ -276,13 +278,14 @@ class NetworkState:
     def as_dict(self) -> t.Dict[str, t.Any]:
         """A plain, sorted view used for diffs and check-mode predictions (None fields left out)."""
         result: t.Dict[str, t.Any] = {}
-        for name, value in ((f.name, getattr(self, f.name)) for f in NETWORK_FIELDS):
+        for setting in NETWORK_FIELDS:
+            value = getattr(self, setting.name)
             if isinstance(value, dict):
-                result[name] = dict(sorted(value.items()))
+                result[setting.name] = dict(sorted(value.items()))
             elif isinstance(value, tuple):
-                result[name] = [pool.as_dict() for pool in sort_pools(value)]
+                result[setting.name] = [pool.as_dict() for pool in sort_pools(value)]
             elif value is not None:
-                result[name] = value
+                result[setting.name] = value
         return result
 
 
@@ -333,10 +336,12 @@ def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = 
     })
 
 
-def spelled_as_asked(actual: t.Mapping[str, str], desired: t.Mapping[str, str], spellings: t.Mapping[str, str] = ENGINE_OPTION_SPELLINGS) -> t.Dict[str, str]:
-    """The actual driver options, an engine's own spelling of an option renamed to the task's one."""
+def spelled_as_asked(
+    actual: t.Mapping[str, str], desired: t.Mapping[str, str], spellings: t.Optional[t.Mapping[str, str]] = None,
+) -> t.Dict[str, str]:
+    """The actual options (the driver's unless spellings says otherwise), an engine's own spelling of an option renamed to the task's one."""
     result = dict(actual)
-    for engine_key, docker_key in spellings.items():
+    for engine_key, docker_key in (ENGINE_OPTION_SPELLINGS if spellings is None else spellings).items():
         if engine_key in result and docker_key in desired and docker_key not in result:
             result[docker_key] = result.pop(engine_key)
     return result

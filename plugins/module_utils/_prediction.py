@@ -62,7 +62,7 @@ def predicted_network(
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
     reported: t.Dict[str, t.Any] = {"Id": None, "Created": None, "Containers": {}}
     for field in NETWORK_FIELDS:
-        key = field.option.api.split(".")[0]
+        key = field.option.api.partition(".")[0]
         # A key newer than the oldest API: reported again by the engine that reported it, or by a new enough one.
         if field.option.min_api is None or key in predicted or (actual is None and api_at_least(api_version, field.option.min_api)):
             put(reported, field.option.api, predicted_pools(state) if field.option.type == "list"
@@ -70,7 +70,7 @@ def predicted_network(
     reported["Options"] = {**dict.fromkeys(DAEMON_OPTIONS_BY_DRIVER.get(str(state.driver), ())), **reported["Options"]}
     predicted.update(reported)
     if config_source is not None:
-        for key in {f.option.api.split(".")[0] for f in NETWORK_FIELDS if f.from_config}:
+        for key in {f.option.api.partition(".")[0] for f in NETWORK_FIELDS if f.from_config}:
             if key in predicted and config_source.get(key) is not None:
                 predicted[key] = copy.deepcopy(config_source[key])
     return predicted
