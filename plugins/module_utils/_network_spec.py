@@ -68,7 +68,8 @@ class NetworkField:
     daemon reports when the key is missing or empty, which is also what it does when the task gives
     nothing. compare is "exact", "asked" (a dict whose keys the engine adds by itself, engine_added,
     are ignored unless the task gives them), "merge" (given keys only; all of them with purge_labels),
-    "pools", or "" (not compared). normalise validates a given value (field name, value -> value).
+    "pools", or "" (not compared). normalise validates a given value (field name, value -> value) and
+    read normalises the inspect value, where the type's default does not fit.
     from_config marks what a config_from network takes from its config-only network. lacking lists
     (engine, reason, fix) for engines that refuse or drop any value but missing.
     """
@@ -207,19 +208,19 @@ def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Poo
     return tuple(sort_pools(p for p in (_actual_pool(item) for item in raw or []) if p is not None))
 
 
-def _flag(name: str, api: str, missing: bool = False, **more: t.Any) -> NetworkField:
-    return NetworkField(Option(name, "bool", api, min_api=more.pop("min_api", None)), missing, **more)
+def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> NetworkField:
+    return NetworkField(Option(name, "bool", api, min_api=min_api), missing, **more)
 
 
 def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
     return (("podman", reason, fix),)
 
 
-_SWARM_ONLY = "Leave {} out, or use a Docker engine"
+_LEAVE_OUT = "Leave {} out, or use a Docker engine"
 # In the order NetworkState has them, which is the order differences are reported in.
 # network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
 NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
-    NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), "", "", check_name),
+    NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), missing="", compare="", normalise=check_name),
     NetworkField(Option("driver", api="Driver"), normalise=_driver),
     NetworkField(Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
                  engine_added=dict.fromkeys(DAEMON_DRIVER_OPTIONS), spellings=ENGINE_OPTION_SPELLINGS),
@@ -228,23 +229,23 @@ NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
     NetworkField(Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
                  from_config=True, engine_added=ENGINE_IPAM_OPTIONS),
     # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
-    NetworkField(Option("ipam_config", "list", "IPAM.Config", elements="raw"), (), "pools", _desired_pools, _actual_pools, from_config=True),
+    NetworkField(Option("ipam_config", "list", "IPAM.Config", elements="raw"), missing=(), compare="pools",
+                 normalise=_desired_pools, read=_actual_pools, from_config=True),
     _flag("enable_ipv6", "EnableIPv6", from_config=True),
     # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
     _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True),
     _flag("internal", "Internal"),
     _flag("attachable", "Attachable", lacking=_podman(
-        "attachable belongs to swarm mode; Podman drops it and always reports false", _SWARM_ONLY.format("attachable"))),
-    _flag("ingress", "Ingress", lacking=_podman("the ingress network belongs to swarm mode", _SWARM_ONLY.format("ingress"))),
+        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable"))),
+    _flag("ingress", "Ingress", lacking=_podman("the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress"))),
     NetworkField(Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
         "Podman has no swarm mode and creates every network with scope local", "Leave scope out, or use a Docker engine in swarm mode")),
     _flag("config_only", "ConfigOnly", lacking=_podman(
-        "Podman has no config-only networks; it would create an ordinary network", _SWARM_ONLY.format("config_only"))),
+        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only"))),
     NetworkField(Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
         "Podman has no config-only networks to take a configuration from", "Give the network its own ipam_config and driver_options instead")),
     NetworkField(Option("labels", "dict", "Labels"), compare="merge"),
 )
-FIELDS = {f.name: f for f in NETWORK_FIELDS}
 # Options of the task that are no setting of the network: how labels compare, and what a difference does.
 NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
     Option("purge_labels", "bool", default=False),
