@@ -14,30 +14,11 @@ import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import argument_spec
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_TASK_OPTIONS
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_OPTIONS
 
 Spec = t.Dict[str, t.Dict[str, t.Any]]
 
-NETWORK_SPEC: Spec = {
-    # network_name and ipam_driver_options: community.docker.docker_network's spellings, same meaning
-    "name": {"type": "str", "required": True, "aliases": ["network_name"]},
-    "driver": {"type": "str"},
-    "driver_options": {"type": "dict", "aliases": ["options"]},
-    "ipam_driver": {"type": "str"},
-    "ipam_options": {"type": "dict", "aliases": ["ipam_driver_options"]},
-    # Pools are checked by _network_spec.desired_pool, which names the item and the fix for a malformed one.
-    "ipam_config": {"type": "list", "elements": "raw"},
-    "enable_ipv6": {"type": "bool"},
-    "enable_ipv4": {"type": "bool"},
-    "internal": {"type": "bool"},
-    "attachable": {"type": "bool"},
-    "ingress": {"type": "bool"},
-    "scope": {"type": "str", "choices": ["local", "swarm", "global"]},
-    "config_only": {"type": "bool"},
-    "config_from": {"type": "str"},
-    "labels": {"type": "dict"},
-    "purge_labels": {"type": "bool", "default": False},
-    "recreate": {"type": "str", "choices": ["on_change", "never", "always"], "default": "on_change"},
-}
+NETWORK_SPEC: Spec = argument_spec(NETWORK_OPTIONS)
 
 ENDPOINT_SPEC: Spec = argument_spec(ENDPOINT_TASK_OPTIONS)
 

@@ -16,7 +16,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import ENGINE_IPAM_OPTIONS, NETWORK_FIELDS, NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 DOCKER = "docker"
@@ -63,33 +63,20 @@ class Gap:
 PODMAN_DRIVERS = ("bridge", "macvlan")
 # Driver options Podman stores and reports back (it reports the Docker MTU option as "mtu").
 PODMAN_DRIVER_OPTIONS = frozenset({"mtu", "com.docker.network.driver.mtu"})
-# The IPAM option Podman reports on every network; asking for it is harmless.
-PODMAN_IPAM_OPTIONS = {"driver": "host-local"}
 
 
 def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
     gaps = []
-    if desired.scope in ("swarm", "global"):
-        gaps.append(Gap("scope", desired.scope, "Podman has no swarm mode and creates every network with scope local",
-                        "Leave scope out, or use a Docker engine in swarm mode"))
+    for field in NETWORK_FIELDS:
+        value = getattr(desired, field.name)
+        for engine, reason, fix in field.lacking:
+            if engine == PODMAN and value not in (None, field.missing):
+                gaps.append(Gap(field.name, str(value).lower() if isinstance(value, bool) else str(value), reason, fix))
     if desired.driver is not None and desired.driver not in PODMAN_DRIVERS:
         reason = ("overlay networks need a swarm, which Podman does not have" if desired.driver == "overlay"
                   else f"Podman creates only {' and '.join(PODMAN_DRIVERS)} networks")
         gaps.append(Gap("driver", desired.driver, reason, f"Use driver: {' or '.join(PODMAN_DRIVERS)}, or a Docker engine"))
-    for key, value, reason in (
-        ("ingress", desired.ingress, "the ingress network belongs to swarm mode"),
-        ("attachable", desired.attachable, "attachable belongs to swarm mode; Podman drops it and always reports false"),
-        ("config_only", desired.config_only, "Podman has no config-only networks; it would create an ordinary network"),
-    ):
-        if value:
-            gaps.append(Gap(key, "true", reason, f"Leave {key} out, or use a Docker engine"))
-    if desired.config_from is not None:
-        gaps.append(Gap("config_from", desired.config_from, "Podman has no config-only networks to take a configuration from",
-                        "Give the network its own ipam_config and driver_options instead"))
-    if desired.ipam_driver not in (None, "default"):
-        gaps.append(Gap("ipam_driver", desired.ipam_driver, "Podman ignores IPAM drivers and uses its own",
-                        "Leave ipam_driver out (or default)"))
-    extra_ipam = sorted(k for k, v in (desired.ipam_options or {}).items() if PODMAN_IPAM_OPTIONS.get(k) != v)
+    extra_ipam = sorted(k for k, v in (desired.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v)
     if extra_ipam:
         key = extra_ipam[0]
         gaps.append(Gap(f"ipam_options.{key}", repr((desired.ipam_options or {})[key]), "Podman drops IPAM options", "Leave ipam_options out"))

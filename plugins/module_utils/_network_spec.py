@@ -1,11 +1,13 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The desired and the actual state of one network, normalised to the same shape.
+"""The network table, and the desired and the actual state of one network, normalised to the same shape.
 
-Everything here is pure: task parameters in, a NetworkState out (validated),
-and an inspect result in, a NetworkState out (normalised). Comparison lives in
-_network_compare.py.
+NETWORK_FIELDS declares each network setting once; the argument spec, the desired and the actual
+state (here), the comparison and the create body (_network_compare), the check-mode inspect result
+(_prediction), API gating and engine refusals (_engine) are derived from it.
+Everything here is pure: task parameters in, a NetworkState out (validated), and an inspect result
+in, a NetworkState out (normalised).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 import typing as t
 from dataclasses import dataclass, field, replace
 
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Option, dig, first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
     IPNetwork,
     ValidationError,
@@ -25,7 +28,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
     string_dict,
 )
 
-SCOPES = ("local", "swarm", "global")
 # Options the daemon adds by itself: a difference only when the task gives them.
 DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
@@ -33,6 +35,8 @@ ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
 # Driver options an engine reports under another name than Docker's (Podman stores the MTU as "mtu").
 ENGINE_OPTION_SPELLINGS = {"mtu": "com.docker.network.driver.mtu"}
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+# A pool's settings: the task's key and the key of an IPAM.Config item, in the order both show them.
+POOL_KEYS = (("subnet", "Subnet"), ("ip_range", "IPRange"), ("gateway", "Gateway"), ("aux_addresses", "AuxiliaryAddresses"))
 
 
 @dataclass(frozen=True)
@@ -46,58 +50,87 @@ class Pool:
     def version(self) -> int:
         return ipaddress.ip_network(self.subnet).version
 
-    def as_dict(self) -> t.Dict[str, t.Any]:
-        result: t.Dict[str, t.Any] = {"subnet": self.subnet}
-        if self.ip_range is not None:
-            result["ip_range"] = self.ip_range
-        if self.gateway is not None:
-            result["gateway"] = self.gateway
-        if self.aux_addresses:
-            result["aux_addresses"] = dict(sorted(self.aux_addresses.items()))
+    def as_dict(self, api: bool = False) -> t.Dict[str, t.Any]:
+        """The settings the pool has, under the task's keys, or (api) as the IPAM.Config item a create sends and inspect reports."""
+        result: t.Dict[str, t.Any] = {}
+        for key, api_key in POOL_KEYS:
+            value = getattr(self, key)
+            if value:
+                result[api_key if api else key] = dict(sorted(value.items())) if isinstance(value, dict) else value
         return result
 
 
 @dataclass(frozen=True)
-class NetworkState:
-    """One network's settings. In a desired state, None means "not given: not compared"."""
+class NetworkField:
+    """One network setting, declared once.
 
-    name: str
-    driver: t.Optional[str] = None
-    driver_options: t.Optional[t.Dict[str, str]] = None
-    ipam_driver: t.Optional[str] = None
-    ipam_options: t.Optional[t.Dict[str, str]] = None
-    ipam_config: t.Optional[t.Tuple[Pool, ...]] = None
-    enable_ipv6: t.Optional[bool] = None
-    enable_ipv4: t.Optional[bool] = None
-    internal: t.Optional[bool] = None
-    attachable: t.Optional[bool] = None
-    ingress: t.Optional[bool] = None
-    scope: t.Optional[str] = None
-    config_only: t.Optional[bool] = None
-    config_from: t.Optional[str] = None
-    labels: t.Optional[t.Dict[str, str]] = None
-    purge_labels: bool = field(default=False, compare=False)
-    # The driver is bridge because the task gave none: a pre-defined network is not held to it.
-    driver_defaulted: bool = field(default=False, compare=False)
+    option.api is the dotted key in the create body and in inspect results. missing is what the
+    daemon reports when the key is missing or empty, which is also what it does when the task gives
+    nothing. compare is "exact", "asked" (a dict whose keys the engine adds by itself, engine_added,
+    are ignored unless the task gives them), "merge" (given keys only; all of them with purge_labels),
+    "pools", or "" (not compared). normalise validates a given value (field name, value -> value) and
+    read normalises the inspect value, where the type's default does not fit.
+    from_config marks what a config_from network takes from its config-only network. lacking lists
+    (engine, reason, fix) for engines that refuse or drop any value but missing.
+    """
 
-    def as_dict(self) -> t.Dict[str, t.Any]:
-        """A plain, sorted view used for diffs and check-mode predictions (None fields left out)."""
-        result: t.Dict[str, t.Any] = {"name": self.name}
-        for key in (
-            "driver", "driver_options", "ipam_driver", "ipam_options", "enable_ipv6", "enable_ipv4",
-            "internal", "attachable", "ingress", "scope", "config_only", "config_from", "labels",
-        ):
-            value = getattr(self, key)
-            if value is None:
-                continue
-            result[key] = dict(sorted(value.items())) if isinstance(value, dict) else value
-        if self.ipam_config is not None:
-            result["ipam_config"] = [pool.as_dict() for pool in sort_pools(self.ipam_config)]
-        return result
+    option: Option
+    missing: t.Any = None
+    compare: str = "exact"
+    normalise: t.Optional[t.Callable[[str, t.Any], t.Any]] = None
+    read: t.Optional[t.Callable[[t.Any], t.Any]] = None
+    engine_added: t.Optional[t.Mapping[str, t.Optional[str]]] = None
+    spellings: t.Optional[t.Mapping[str, str]] = None
+    from_config: bool = False
+    lacking: t.Tuple[t.Tuple[str, str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.option.name
+
+    def desired(self, params: t.Mapping[str, t.Any]) -> t.Any:
+        value = params.get(self.name)
+        if value is None and not self.option.required:
+            return None
+        if self.normalise is not None:
+            return self.normalise(self.name, value)
+        if self.option.type == "dict":
+            return string_dict(self.name, value)
+        if self.option.choices and value not in self.option.choices:
+            raise ValidationError(self.name, f"{value!r} is not a {self.name}; use one of {', '.join(self.option.choices)}")
+        return value
+
+    def actual(self, inspect: t.Mapping[str, t.Any]) -> t.Any:
+        value = dig(inspect, self.option.api)
+        if self.read is not None:
+            return self.read(value)
+        if self.option.type == "dict":
+            return {str(k): str(v) for k, v in (value or {}).items()}
+        if self.option.type == "bool":
+            return bool(self.missing if value is None else value)
+        return str(value) if value else self.missing
+
+    def without_engine_added(self, actual: t.Mapping[str, str], asked: t.Mapping[str, str]) -> t.Dict[str, str]:
+        """The actual dict without the keys the engine adds by itself (with the value it picks, None: any), unless asked."""
+        added = self.engine_added or {}
+        return {k: v for k, v in actual.items() if k in asked or k not in added or added[k] not in (None, v)}
 
 
-def sort_pools(pools: t.Iterable[Pool]) -> t.List[Pool]:
-    return sorted(pools, key=lambda p: (p.version, ipaddress.ip_network(p.subnet)))
+def check_name(field_name: str, name: t.Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(field_name, "is empty; give the network a name such as backend")
+    if not NAME_PATTERN.fullmatch(name):
+        raise ValidationError(
+            field_name,
+            f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', starting with a letter or digit",
+        )
+    return name
+
+
+def _driver(field_name: str, driver: t.Any) -> str:
+    if not str(driver).strip():
+        raise ValidationError(field_name, "is empty; use bridge, overlay, macvlan, ipvlan or a plugin's name")
+    return str(driver)
 
 
 def _check_inside(field_name: str, address_text: str, subnet: IPNetwork, value: t.Any) -> None:
@@ -105,14 +138,11 @@ def _check_inside(field_name: str, address_text: str, subnet: IPNetwork, value: 
         raise ValidationError(field_name, f"{value!r} is outside the pool's subnet {subnet}; pick an address inside it")
 
 
-POOL_KEYS = ("subnet", "ip_range", "iprange", "gateway", "aux_addresses")
-
-
 def desired_pool(index: int, raw: t.Any) -> Pool:
     prefix = f"ipam_config[{index}]"
     if not isinstance(raw, dict):
         raise ValidationError(prefix, f"{raw!r} is not a pool; write each pool as a dict, for example {{subnet: 10.10.0.0/24, gateway: 10.10.0.1}}")
-    unknown = sorted(set(raw) - set(POOL_KEYS))
+    unknown = sorted(set(raw) - {key for key, _api_key in POOL_KEYS} - {"iprange"})
     if unknown:
         raise ValidationError(f"{prefix}.{unknown[0]}", "is not a pool setting; use subnet, ip_range, gateway or aux_addresses")
     if "iprange" in raw:
@@ -142,86 +172,23 @@ def desired_pool(index: int, raw: t.Any) -> Pool:
     return Pool(subnet=str(subnet), ip_range=ip_range, gateway=gateway, aux_addresses=aux)
 
 
+def sort_pools(pools: t.Iterable[Pool]) -> t.List[Pool]:
+    return sorted(pools, key=lambda p: (p.version, ipaddress.ip_network(p.subnet)))
+
+
 def check_overlaps(pools: t.Sequence[Pool]) -> None:
-    nets = [ipaddress.ip_network(p.subnet) for p in pools]
-    for i, first in enumerate(nets):
-        for second in nets[i + 1:]:
-            if first.version == second.version and first.overlaps(second):
-                raise ValidationError("ipam_config", f"pools {first} and {second} overlap; give each pool its own range")
+    for index, pool in enumerate(pools):
+        overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
+        if overlap is not None:
+            raise ValidationError("ipam_config", f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
 
 
-def check_name(field_name: str, name: t.Any) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise ValidationError(field_name, "is empty; give the network a name such as backend")
-    if not NAME_PATTERN.fullmatch(name):
-        raise ValidationError(
-            field_name,
-            f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', starting with a letter or digit",
-        )
-    return name
-
-
-def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
-    """Validate and normalise the task's network options. Raises ValidationError."""
-    name = check_name("name", params.get("name"))
-    config_from = params.get("config_from")
-    if config_from is not None:
-        check_name("config_from", config_from)
-        clashing = [key for key in ("driver_options", "ipam_driver", "ipam_options", "ipam_config", "enable_ipv6", "enable_ipv4")
-                    if params.get(key) is not None]
-        if clashing:
-            raise ValidationError(
-                "config_from",
-                f"cannot be combined with {', '.join(clashing)}: the network takes those from {config_from!r}; "
-                "set them on the config-only network instead",
-            )
-        if params.get("config_only"):
-            raise ValidationError("config_from", "cannot be combined with config_only: true; a config-only network cannot take its configuration from another")
-
-    pools: t.Optional[t.Tuple[Pool, ...]] = None
-    if params.get("ipam_config") == []:
-        raise ValidationError("ipam_config", "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
-    if params.get("ipam_config") is not None:
-        pool_list = [desired_pool(i, {} if raw is None else raw) for i, raw in enumerate(params["ipam_config"])]
-        check_overlaps(pool_list)
-        if any(p.version == 6 for p in pool_list) and not params.get("enable_ipv6"):
-            raise ValidationError("enable_ipv6", "must be true when ipam_config has an IPv6 pool; set enable_ipv6: true or drop the IPv6 pool")
-        if params.get("enable_ipv4") is False and any(p.version == 4 for p in pool_list):
-            raise ValidationError("enable_ipv4", "is false but ipam_config has an IPv4 pool; drop the pool or enable IPv4")
-        pools = tuple(sort_pools(pool_list))
-
-    scope = params.get("scope")
-    if scope is not None and scope not in SCOPES:
-        raise ValidationError("scope", f"{scope!r} is not a scope; use one of {', '.join(SCOPES)}")
-    driver = params.get("driver")
-    if driver is not None and not str(driver).strip():
-        raise ValidationError("driver", "is empty; use bridge, overlay, macvlan, ipvlan or a plugin's name")
-
-    if params.get("config_only"):
-        # The daemon stores every config-only network with the driver "null", whatever the task says.
-        driver_default = None
-        driver = None
-    else:
-        driver_default = "bridge" if config_from is None else None
-    return NetworkState(
-        name=name,
-        driver=driver if driver is not None else driver_default,
-        driver_options=string_dict("driver_options", params.get("driver_options")),
-        ipam_driver=params.get("ipam_driver"),
-        ipam_options=string_dict("ipam_options", params.get("ipam_options")),
-        ipam_config=pools,
-        enable_ipv6=params.get("enable_ipv6"),
-        enable_ipv4=params.get("enable_ipv4"),
-        internal=params.get("internal"),
-        attachable=params.get("attachable"),
-        ingress=params.get("ingress"),
-        scope=scope,
-        config_only=params.get("config_only"),
-        config_from=config_from,
-        labels=string_dict("labels", params.get("labels")),
-        purge_labels=bool(params.get("purge_labels")),
-        driver_defaulted=driver is None and driver_default is not None,
-    )
+def _desired_pools(field_name: str, raw: t.List[t.Any]) -> t.Tuple[Pool, ...]:
+    if not raw:
+        raise ValidationError(field_name, "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
+    pools = [desired_pool(i, {} if item is None else item) for i, item in enumerate(raw)]
+    check_overlaps(pools)
+    return tuple(sort_pools(pools))
 
 
 def _actual_pool(raw: t.Mapping[str, t.Any]) -> t.Optional[Pool]:
@@ -237,29 +204,125 @@ def _actual_pool(raw: t.Mapping[str, t.Any]) -> t.Optional[Pool]:
     )
 
 
+def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Pool, ...]:
+    return tuple(sort_pools(p for p in (_actual_pool(item) for item in raw or []) if p is not None))
+
+
+def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> NetworkField:
+    return NetworkField(Option(name, "bool", api, min_api=min_api), missing, **more)
+
+
+def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
+    return (("podman", reason, fix),)
+
+
+_LEAVE_OUT = "Leave {} out, or use a Docker engine"
+# In the order NetworkState has them, which is the order differences are reported in.
+# network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
+NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
+    NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), missing="", compare="", normalise=check_name),
+    NetworkField(Option("driver", api="Driver"), normalise=_driver),
+    NetworkField(Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
+                 engine_added=dict.fromkeys(DAEMON_DRIVER_OPTIONS), spellings=ENGINE_OPTION_SPELLINGS),
+    NetworkField(Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
+                 lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)")),
+    NetworkField(Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
+                 from_config=True, engine_added=ENGINE_IPAM_OPTIONS),
+    # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
+    NetworkField(Option("ipam_config", "list", "IPAM.Config", elements="raw"), missing=(), compare="pools",
+                 normalise=_desired_pools, read=_actual_pools, from_config=True),
+    _flag("enable_ipv6", "EnableIPv6", from_config=True),
+    # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
+    _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True),
+    _flag("internal", "Internal"),
+    _flag("attachable", "Attachable", lacking=_podman(
+        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable"))),
+    _flag("ingress", "Ingress", lacking=_podman("the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress"))),
+    NetworkField(Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
+        "Podman has no swarm mode and creates every network with scope local", "Leave scope out, or use a Docker engine in swarm mode")),
+    _flag("config_only", "ConfigOnly", lacking=_podman(
+        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only"))),
+    NetworkField(Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
+        "Podman has no config-only networks to take a configuration from", "Give the network its own ipam_config and driver_options instead")),
+    NetworkField(Option("labels", "dict", "Labels"), compare="merge"),
+)
+# Options of the task that are no setting of the network: how labels compare, and what a difference does.
+NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
+    Option("purge_labels", "bool", default=False),
+    Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
+)
+
+
+@dataclass(frozen=True)
+class NetworkState:
+    """One network's settings, one per NETWORK_FIELDS entry. In a desired state, None means "not given: not compared"."""
+
+    name: str
+    driver: t.Optional[str] = None
+    driver_options: t.Optional[t.Dict[str, str]] = None
+    ipam_driver: t.Optional[str] = None
+    ipam_options: t.Optional[t.Dict[str, str]] = None
+    ipam_config: t.Optional[t.Tuple[Pool, ...]] = None
+    enable_ipv6: t.Optional[bool] = None
+    enable_ipv4: t.Optional[bool] = None
+    internal: t.Optional[bool] = None
+    attachable: t.Optional[bool] = None
+    ingress: t.Optional[bool] = None
+    scope: t.Optional[str] = None
+    config_only: t.Optional[bool] = None
+    config_from: t.Optional[str] = None
+    labels: t.Optional[t.Dict[str, str]] = None
+    purge_labels: bool = field(default=False, compare=False)
+    # The driver is bridge because the task gave none: a pre-defined network is not held to it.
+    driver_defaulted: bool = field(default=False, compare=False)
+
+    def as_dict(self) -> t.Dict[str, t.Any]:
+        """A plain, sorted view used for diffs and check-mode predictions (None fields left out)."""
+        result: t.Dict[str, t.Any] = {}
+        for setting in NETWORK_FIELDS:
+            value = getattr(self, setting.name)
+            if isinstance(value, dict):
+                result[setting.name] = dict(sorted(value.items()))
+            elif isinstance(value, tuple):
+                result[setting.name] = [pool.as_dict() for pool in sort_pools(value)]
+            elif value is not None:
+                result[setting.name] = value
+        return result
+
+
+def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
+    """Validate and normalise the task's network options. Raises ValidationError."""
+    values = {f.name: f.desired(params) for f in NETWORK_FIELDS}
+    config_from = values["config_from"]
+    if config_from is not None:
+        clashing = [f.name for f in NETWORK_FIELDS if f.from_config and values[f.name] is not None]
+        if clashing:
+            raise ValidationError(
+                "config_from",
+                f"cannot be combined with {', '.join(clashing)}: the network takes those from {config_from!r}; "
+                "set them on the config-only network instead",
+            )
+        if values["config_only"]:
+            raise ValidationError("config_from", "cannot be combined with config_only: true; a config-only network cannot take its configuration from another")
+    versions = {pool.version for pool in values["ipam_config"] or ()}
+    if 6 in versions and not values["enable_ipv6"]:
+        raise ValidationError("enable_ipv6", "must be true when ipam_config has an IPv6 pool; set enable_ipv6: true or drop the IPv6 pool")
+    if 4 in versions and values["enable_ipv4"] is False:
+        raise ValidationError("enable_ipv4", "is false but ipam_config has an IPv4 pool; drop the pool or enable IPv4")
+
+    # The daemon stores every config-only network with the driver "null", whatever the task says.
+    driver_default = None if values["config_only"] or config_from is not None else "bridge"
+    if values["config_only"]:
+        values["driver"] = None
+    defaulted = values["driver"] is None and driver_default is not None
+    if defaulted:
+        values["driver"] = driver_default
+    return NetworkState(**values, purge_labels=bool(params.get("purge_labels")), driver_defaulted=defaulted)
+
+
 def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
     """Normalise a network inspect result; fields missing from it take the daemon's defaults."""
-    ipam = inspect.get("IPAM") or {}
-    pools = tuple(sort_pools(p for p in (_actual_pool(raw) for raw in ipam.get("Config") or []) if p is not None))
-    config_from = (inspect.get("ConfigFrom") or {}).get("Network") or None
-    ipam_options = {str(k): str(v) for k, v in (ipam.get("Options") or {}).items()}
-    return NetworkState(
-        name=str(inspect.get("Name", "")),
-        driver=inspect.get("Driver") or None,
-        driver_options={str(k): str(v) for k, v in (inspect.get("Options") or {}).items()},
-        ipam_driver=ipam.get("Driver") or "default",
-        ipam_options=ipam_options,
-        ipam_config=pools,
-        enable_ipv6=bool(inspect.get("EnableIPv6")),
-        enable_ipv4=bool(inspect.get("EnableIPv4", True)),
-        internal=bool(inspect.get("Internal")),
-        attachable=bool(inspect.get("Attachable")),
-        ingress=bool(inspect.get("Ingress")),
-        scope=inspect.get("Scope") or "local",
-        config_only=bool(inspect.get("ConfigOnly")),
-        config_from=config_from,
-        labels={str(k): str(v) for k, v in (inspect.get("Labels") or {}).items()},
-    )
+    return NetworkState(**{f.name: f.actual(inspect) for f in NETWORK_FIELDS})
 
 
 def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
@@ -268,19 +331,18 @@ def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = 
     An option the engine would add anyway is kept when the desired state gives it: the task asked
     for that value, so it is compared like any other (an overlay's VXLAN ID, for one).
     """
-    asked_driver = (desired.driver_options if desired is not None else None) or {}
-    asked_ipam = (desired.ipam_options if desired is not None else None) or {}
-    return replace(
-        actual,
-        driver_options={k: v for k, v in (actual.driver_options or {}).items() if k not in DAEMON_DRIVER_OPTIONS or k in asked_driver},
-        ipam_options={k: v for k, v in (actual.ipam_options or {}).items() if ENGINE_IPAM_OPTIONS.get(k) != v or k in asked_ipam},
-    )
+    return replace(actual, **{
+        f.name: f.without_engine_added(getattr(actual, f.name) or {}, (getattr(desired, f.name) if desired else None) or {})
+        for f in NETWORK_FIELDS if f.engine_added is not None
+    })
 
 
-def spelled_as_asked(actual: t.Mapping[str, str], desired: t.Mapping[str, str]) -> t.Dict[str, str]:
-    """The actual driver options, an engine's own spelling of an option renamed to the task's one."""
+def spelled_as_asked(
+    actual: t.Mapping[str, str], desired: t.Mapping[str, str], spellings: t.Optional[t.Mapping[str, str]] = None,
+) -> t.Dict[str, str]:
+    """The actual options (the driver's unless spellings says otherwise), an engine's own spelling of an option renamed to the task's one."""
     result = dict(actual)
-    for engine_key, docker_key in ENGINE_OPTION_SPELLINGS.items():
+    for engine_key, docker_key in (ENGINE_OPTION_SPELLINGS if spellings is None else spellings).items():
         if engine_key in result and docker_key in desired and docker_key not in result:
             result[docker_key] = result.pop(engine_key)
     return result
@@ -288,35 +350,22 @@ def spelled_as_asked(actual: t.Mapping[str, str], desired: t.Mapping[str, str]) 
 
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:
     """What the network looks like after the task: the actual state with every given value applied."""
-    base = actual if actual is not None else NetworkState(
-        name=desired.name, driver="null" if desired.config_only else "bridge", driver_options={}, ipam_driver="default", ipam_options={},
-        ipam_config=(), enable_ipv6=False, enable_ipv4=True, internal=False, attachable=False, ingress=False,
-        scope="local", config_only=False, config_from=None, labels={},
-    )
-    changes: t.Dict[str, t.Any] = {}
-    for key in ("driver", "driver_options", "ipam_driver", "ipam_options", "enable_ipv6", "enable_ipv4", "internal",
-                "attachable", "ingress", "scope", "config_only", "config_from"):
-        value = getattr(desired, key)
-        if value is not None:
-            changes[key] = value
+    # A new network is what the daemon reports for one created with nothing but its name and driver.
+    base = actual or actual_from_inspect({"Name": desired.name, "Driver": "null" if desired.config_only else "bridge"})
+    changes: t.Dict[str, t.Any] = {
+        f.name: getattr(desired, f.name) for f in NETWORK_FIELDS if f.compare in ("exact", "asked") and getattr(desired, f.name) is not None
+    }
     if desired.labels is not None:
         changes["labels"] = dict(desired.labels) if desired.purge_labels or actual is None else {**(base.labels or {}), **desired.labels}
     # A pool the daemon picked for an IP family the task turns off cannot be carried into a recreate.
     off = {version for version, enabled in ((4, desired.enable_ipv4), (6, desired.enable_ipv6)) if enabled is False}
-    if off and desired.ipam_config is None:
-        changes["ipam_config"] = tuple(p for p in base.ipam_config or () if p.version not in off)
+    kept = [p for p in base.ipam_config or () if p.version not in off]
     if desired.ipam_config is not None:
         by_subnet = {p.subnet: p for p in base.ipam_config or ()}
-        merged = []
-        for pool in desired.ipam_config:
-            old = by_subnet.get(pool.subnet)
-            merged.append(Pool(
-                subnet=pool.subnet,
-                ip_range=pool.ip_range if pool.ip_range is not None else (old.ip_range if old else None),
-                gateway=pool.gateway if pool.gateway is not None else (old.gateway if old else None),
-                aux_addresses=pool.aux_addresses if pool.aux_addresses is not None else (old.aux_addresses if old else None),
-            ))
+        # A pool setting the task leaves out stays as it is; the daemon's own pools stay for the other family.
         families = {p.version for p in desired.ipam_config}
-        merged += [p for p in base.ipam_config or () if p.version not in families | off]  # the daemon's own pools
-        changes["ipam_config"] = tuple(sort_pools(merged))
+        kept = [replace(by_subnet[p.subnet], **{k: v for k, v in vars(p).items() if v is not None}) if p.subnet in by_subnet else p
+                for p in desired.ipam_config] + [p for p in kept if p.version not in families]
+    if off or desired.ipam_config is not None:
+        changes["ipam_config"] = tuple(sort_pools(kept))
     return replace(base, **changes)

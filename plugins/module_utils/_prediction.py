@@ -18,16 +18,14 @@ import typing as t
 from dataclasses import replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name, is_running
+from ansible_collections.dockernet.core.plugins.module_utils._compare import put
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_FIELDS, NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 
 # Driver options the daemon adds by itself to a new network of a driver, with values it picks.
 DAEMON_OPTIONS_BY_DRIVER = {"overlay": ("com.docker.network.driver.overlay.vxlanid_list",)}
-
-# The first Engine API whose network inspect reports EnableIPv4.
-ENABLE_IPV4_API = "1.48"
 
 
 def predicted_pools(state: NetworkState) -> t.List[t.Dict[str, t.Any]]:
@@ -42,6 +40,15 @@ def predicted_pools(state: NetworkState) -> t.List[t.Dict[str, t.Any]]:
     return pools
 
 
+def _reported(kind: str, value: t.Any) -> t.Any:
+    """A setting as inspect reports it: booleans and dicts always, an unset string as empty."""
+    if kind == "bool":
+        return bool(value)
+    if kind == "dict":
+        return dict(value or {})
+    return "" if value is None else value
+
+
 def predicted_network(
     state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str, config_source: t.Optional[t.Mapping[str, t.Any]] = None,
 ) -> t.Dict[str, t.Any]:
@@ -54,33 +61,19 @@ def predicted_network(
     pools, IP families and driver options of its config-only network, config_source.
     """
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
-    predicted.update({
-        "Name": state.name,
-        "Id": None,
-        "Created": None,
-        "Scope": state.scope,
-        "Driver": state.driver,
-    })
-    if "EnableIPv4" in predicted or (actual is None and api_at_least(api_version, ENABLE_IPV4_API)):
-        predicted["EnableIPv4"] = bool(state.enable_ipv4)
-    predicted.update({
-        "EnableIPv6": bool(state.enable_ipv6),
-        "IPAM": {"Driver": state.ipam_driver, "Options": dict(state.ipam_options or {}), "Config": predicted_pools(state)},
-        "Internal": bool(state.internal),
-        "Attachable": bool(state.attachable),
-        "Ingress": bool(state.ingress),
-        "ConfigFrom": {"Network": state.config_from or ""},
-        "ConfigOnly": bool(state.config_only),
-        "Containers": {},
-        "Options": {**dict.fromkeys(DAEMON_OPTIONS_BY_DRIVER.get(str(state.driver), ())), **(state.driver_options or {})},
-        "Labels": dict(state.labels or {}),
-    })
+    reported: t.Dict[str, t.Any] = {"Id": None, "Created": None, "Containers": {}}
+    for field in NETWORK_FIELDS:
+        key = field.option.api.partition(".")[0]
+        # A key newer than the oldest API: reported again by the engine that reported it, or by a new enough one.
+        if field.option.min_api is None or key in predicted or (actual is None and api_at_least(api_version, field.option.min_api)):
+            put(reported, field.option.api, predicted_pools(state) if field.option.type == "list"
+                else _reported(field.option.type, getattr(state, field.name)))
+    reported["Options"] = {**dict.fromkeys(DAEMON_OPTIONS_BY_DRIVER.get(str(state.driver), ())), **reported["Options"]}
+    predicted.update(reported)
     if config_source is not None:
-        for key in ("EnableIPv4", "EnableIPv6"):
-            if key in predicted and key in config_source:
-                predicted[key] = config_source[key]
-        predicted["IPAM"] = copy.deepcopy(config_source.get("IPAM") or predicted["IPAM"])
-        predicted["Options"] = dict(config_source.get("Options") or {})
+        for key in {f.option.api.partition(".")[0] for f in NETWORK_FIELDS if f.from_config}:
+            if key in predicted and config_source.get(key) is not None:
+                predicted[key] = copy.deepcopy(config_source[key])
     return predicted
 
 

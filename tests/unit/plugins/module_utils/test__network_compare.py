@@ -496,3 +496,21 @@ def test_an_asked_vxlanid_shows_on_both_sides_of_the_diff() -> None:
     desired = desired_from_params({"name": "backend", "driver": "overlay", "driver_options": {VXLAN: "257"}})
     actual = comparable_actual(actual_from_inspect(OVERLAY_INSPECT), desired)
     assert actual.as_dict()["driver_options"] == {VXLAN: "257"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({}, id="minimal"),
+        pytest.param({"driver": "macvlan", "driver_options": {"parent": "eth0"}, "ipam_driver": "custom", "ipam_options": {"a": "1"},
+                      "enable_ipv6": True, "enable_ipv4": False, "internal": True, "attachable": True, "ingress": False,
+                      "scope": "swarm", "labels": {"tier": "db"}, "purge_labels": True,
+                      "ipam_config": [{"subnet": "fd00:1::/64", "gateway": "fd00:1::1", "ip_range": "fd00:1::/80", "aux_addresses": {"r": "fd00:1::2"}}]},
+                     id="every-setting"),
+        pytest.param({"config_only": True, "ipam_config": [{"subnet": "10.1.0.0/24"}]}, id="config-only"),
+    ],
+)
+def test_the_create_body_read_as_an_inspect_result_is_no_difference(params: t.Dict[str, t.Any]) -> None:
+    """Each field's key is the same in the create body and in inspect results: what is sent reads back as asked."""
+    desired = desired_from_params({"name": "backend", **params})
+    assert network_differences(desired, actual_from_inspect(create_body(desired))) == []

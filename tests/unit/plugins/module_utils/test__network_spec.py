@@ -5,10 +5,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import typing as t
 
 import pytest
+import yaml
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Option
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
+    NETWORK_FIELDS,
+    NETWORK_OPTIONS,
     NetworkState,
     Pool,
     actual_from_inspect,
@@ -481,3 +487,50 @@ def test_predicted_state_pools_of_the_daemon(params: t.Dict[str, t.Any], subnets
     desired = desired_from_params({"name": "backend", **params})
     predicted = predicted_state(desired, _actual(EnableIPv6=True, IPAM=DAEMON_POOLS))
     assert [p.subnet for p in predicted.ipam_config or ()] == subnets
+
+
+def _documented_options(module: str) -> t.Dict[str, t.Any]:
+    documentation = importlib.import_module(f"ansible_collections.dockernet.core.plugins.modules.{module}").DOCUMENTATION
+    return yaml.safe_load(documentation)["options"]
+
+
+# Options of the network module that are not in the network table: what the module does with the network.
+MODULE_ONLY_OPTIONS = {"state", "force", "containers", "containers_mode", "connected", "appends"}
+
+
+def _as_documented(option: Option) -> t.Dict[str, t.Any]:
+    """What the DOCUMENTATION entry of an option says, in its terms (keys left out where the docs leave them out)."""
+    documented: t.Dict[str, t.Any] = {"type": option.type}
+    for key, value in (("aliases", list(option.aliases)), ("elements", option.elements), ("choices", list(option.choices or ())),
+                       ("default", option.default), ("required", option.required)):
+        if value or value is False and key == "default":
+            documented[key] = value
+    return documented
+
+
+@pytest.mark.parametrize("option", NETWORK_OPTIONS, ids=[option.name for option in NETWORK_OPTIONS])
+def test_table_matches_the_network_modules_documentation(option: Option) -> None:
+    documented = _documented_options("network")[option.name]
+    assert {key: documented[key] for key in ("type", "aliases", "elements", "choices", "default", "required") if key in documented} == _as_documented(option)
+
+
+def test_every_documented_network_option_is_in_the_table() -> None:
+    assert set(_documented_options("network")) - {option.name for option in NETWORK_OPTIONS} == MODULE_ONLY_OPTIONS
+
+
+def test_topology_networks_take_the_table() -> None:
+    networks = _documented_options("topology")["networks"]
+    suboptions = networks.get("suboptions")
+    if suboptions is None:
+        # documented by reference: each item takes the network module's options, which the tests above check
+        assert "M(dockernet.core.network)" in " ".join(networks["description"])
+    else:
+        assert {name: _as_documented(option) for name, option in ((o.name, o) for o in NETWORK_OPTIONS)} == {
+            name: {k: v for k, v in entry.items() if k != "description"} for name, entry in suboptions.items()
+        }
+
+
+def test_the_table_declares_every_setting_of_network_state_in_order() -> None:
+    settings = [f.name for f in dataclasses.fields(NetworkState) if f.compare]
+    assert [f.name for f in NETWORK_FIELDS] == settings
+    assert all(f.option.api for f in NETWORK_FIELDS)

@@ -9,6 +9,7 @@ import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import network_differences
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
     actual_from_inspect,
     comparable_actual,
@@ -203,3 +204,20 @@ def test_a_network_from_a_config_only_network_reports_its_pools_and_options() ->
 )
 def test_predicted_driver_options_include_what_the_daemon_adds(params: t.Dict[str, t.Any], options: t.Dict[str, t.Any]) -> None:
     assert _predicted(params, None)["Options"] == options
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"internal": True, "labels": {"a": "b"}, "purge_labels": True}, id="flags"),
+        pytest.param({"driver": "overlay", "driver_options": {}, "scope": "swarm", "attachable": True}, id="overlay"),
+        pytest.param({"enable_ipv6": True, "enable_ipv4": False, "ipam_config": [{"subnet": "fd00:1::/64", "gateway": "fd00:1::1"}],
+                      "ipam_options": {"x": "1"}}, id="ipv6-only"),
+        pytest.param({"config_only": True, "ipam_config": [{"subnet": "10.1.0.0/24"}]}, id="config-only"),
+    ],
+)
+def test_the_predicted_inspect_result_is_no_difference(params: t.Dict[str, t.Any]) -> None:
+    """The check-mode inspect result reads back as the task asked: the next run would be unchanged."""
+    desired = _desired(**params)
+    predicted = actual_from_inspect(_predicted(params, None))
+    assert network_differences(desired, comparable_actual(predicted, desired)) == []
