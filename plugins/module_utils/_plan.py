@@ -1,0 +1,82 @@
+# Copyright (c) dockernet.core contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A plan is data: the steps a task takes, each with the request it sends.
+
+State code builds plans from what it looked up and never asks which mode it runs in;
+check mode returns the plan's rendering, a real run applies the same plan.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+Action = t.Callable[[DockerClient], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change: the entry it makes in `actions`, and the request it sends.
+
+    perform replaces the bare request where a real run does more around it: converge on a run that
+    raced it, read the result back, put the old state back when it fails (the undo).
+    """
+
+    action: str
+    path: str
+    body: t.Any = None
+    method: str = "POST"
+    perform: t.Optional[Action] = None
+
+    def apply(self, client: DockerClient) -> None:
+        if self.perform is not None:
+            self.perform(client)
+        elif self.method == "DELETE":
+            client.delete(self.path)
+        else:
+            client.post(self.path, self.body)
+
+
+@dataclass
+class Plan:
+    steps: t.List[Step] = field(default_factory=list)
+    # Run after every step of every plan applied together: reading back what the steps left.
+    settle: t.List[Action] = field(default_factory=list)
+    done: int = 0  # steps applied, so a run that fails partway reports what it did
+    item: str = ""  # the list item it converges (attachments[2]), named in its errors
+
+    def add(self, action: str, path: str, body: t.Any = None, method: str = "POST", perform: t.Optional[Action] = None) -> None:
+        self.steps.append(Step(action, path, body, method, perform))
+
+    @property
+    def actions(self) -> t.List[str]:
+        return [step.action for step in self.steps]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.steps)
+
+    def run(self, action: Action, client: DockerClient) -> None:
+        try:
+            action(client)
+        except ValidationError as exc:
+            raise exc.within(self.item) if self.item else exc from None
+        except DockerError as exc:
+            if not self.item:
+                raise
+            raise DockerError(f"{self.item}: {exc}", status=exc.status, result=exc.result) from None
+
+
+def apply(client: DockerClient, plans: t.Sequence[Plan]) -> None:
+    """Send every step of the plans in order, then settle them; an error names the plan's item."""
+    for plan in plans:
+        for step in plan.steps:
+            plan.run(step.apply, client)
+            plan.done += 1
+    for plan in plans:
+        for settle in plan.settle:
+            plan.run(settle, client)
