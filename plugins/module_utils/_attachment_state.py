@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, container_name, disconnect, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
     MAC_ON_CONNECT_API,
@@ -35,11 +36,10 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
-from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
@@ -337,7 +337,9 @@ def predict(
         result.member = (str(container["Id"]), member_entry(container_name(container), mac))
 
 
-def note_replaced_mac(client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint, asked: bool) -> None:
+def note_replaced_mac(
+    client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint, asked: bool,
+) -> None:
     """Watch the MAC address a reconnect of a running container may lose, and predict the loss.
 
     A MAC address the task asks for is a change it wants, not a loss. A stopped container gets its MAC

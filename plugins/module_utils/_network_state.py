@@ -15,16 +15,13 @@ import time
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import (
-    Attachment,
-    attached_containers,
-    connect,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment, attached_containers, connect
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     MAC_ON_CONNECT_API,
     addresses_outside,
+    connect_body,
     endpoint_settings,
     mac_survives_reconnect,
     normalised_mac,
@@ -32,22 +29,12 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
-    Difference,
-    create_body,
-    network_differences,
-    required_api_versions,
-)
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
-    NetworkState,
-    actual_from_inspect,
-    comparable_actual,
-    predicted_state,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, create_body, network_differences, required_api_versions
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, actual_from_inspect, comparable_actual, predicted_state
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
+from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Step
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 # How long a create that lost a race waits for the winner's network to show up.
@@ -230,8 +217,9 @@ def reconnect_plan(attachments: t.Sequence[Attachment], subnets: t.Sequence[str]
     return plan
 
 
-def _reconnect_one(client: DockerClient, network: t.Mapping[str, t.Any], kept: Attachment, outside: t.List[str], result: NetworkResult) -> t.Optional[str]:
+def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> t.Optional[str]:
     """Reconnect one container to a recreated (or restored) network, reporting into result; the failure, if any."""
+    ((kept, outside),) = reconnect_plan([attachment], network_subnets(network))
     if outside:
         result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
     pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
@@ -242,20 +230,14 @@ def _reconnect_one(client: DockerClient, network: t.Mapping[str, t.Any], kept: A
     # Report the settings the container got back, without the addresses that were dropped.
     result.reconnected.append(kept.as_dict())
     if kept.running and kept.mac_address:
-        _note_mac_change(client, network, kept, result)
+        try:
+            container = client.get(f"/containers/{kept.container_id}/json")
+        except DockerError:
+            container = {}
+        new_mac = normalised_mac((endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}).get("MacAddress"))
+        if new_mac != kept.mac_address:
+            result.changed_mac_addresses.append({"container": kept.container_name, "old": kept.mac_address, "new": new_mac})
     return None
-
-
-def _note_mac_change(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> None:
-    """Read the MAC address a reconnected running container got; report it when it is not the old one."""
-    try:
-        container = client.get(f"/containers/{attachment.container_id}/json")
-    except DockerError:
-        container = {}
-    raw = endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}
-    new_mac = normalised_mac(raw.get("MacAddress"))
-    if new_mac != attachment.mac_address:
-        result.changed_mac_addresses.append({"container": attachment.container_name, "old": attachment.mac_address, "new": new_mac})
 
 
 def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
@@ -279,25 +261,13 @@ def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
 
 @dataclass
 class Recreate:
-    """The steps of a lossless recreate, and what they share while a real run applies them."""
+    """What the steps of a lossless recreate share while a real run applies them."""
 
     result: NetworkResult
     old: t.Mapping[str, t.Any]
     target: NetworkState
     attachments: t.List[Attachment]
     failures: t.List[str] = field(default_factory=list)
-
-    def plan(self) -> None:
-        name, old_id, plan = self.result.name, str(self.old["Id"]), self.result.plan
-        for attachment in self.attachments:
-            plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{old_id}/disconnect",
-                     {"Container": attachment.container_id, "Force": True})
-        plan.add(f"remove network {name}", f"/networks/{old_id}", method="DELETE")
-        plan.add(f"create network {name}", "/networks/create", create_body(self.target), perform=self.create)
-        steps = reconnect_plan(self.attachments, [pool.subnet for pool in self.target.ipam_config or ()])
-        for index, (kept, outside) in enumerate(steps):
-            reconnect = functools.partial(self.reconnect, kept, outside, index == len(steps) - 1)
-            plan.add(f"connect container {kept.container_name} to network {name}", f"/networks/{name}/connect", None, perform=reconnect)
 
     def create(self, client: DockerClient) -> None:
         try:
@@ -307,15 +277,14 @@ class Recreate:
         # The planned reports give way to what the reconnects really do.
         self.result.reconnected, self.result.dropped_addresses, self.result.changed_mac_addresses = [], [], []
 
-    def reconnect(self, kept: Attachment, outside: t.List[str], last: bool, client: DockerClient) -> None:
+    def reconnect(self, attachment: Attachment, client: DockerClient) -> None:
         network = t.cast(t.Dict[str, t.Any], self.result.network)
-        failure = _reconnect_one(client, network, kept, outside, self.result)
-        if failure is not None:
-            self.failures.append(failure)
-        if last and self.failures:
+        self.failures += [f for f in [_reconnect(client, network, attachment, self.result)] if f is not None]
+        if attachment is not self.attachments[-1]:
+            return
+        if self.failures:
             raise DockerError(f"network {self.result.name!r} was recreated but containers could not be reconnected: {'; '.join(self.failures)}")
-        if last:
-            self.result.network = client.get(f"/networks/{network['Id']}")
+        self.result.network = client.get(f"/networks/{network['Id']}")
 
     def restore(self, client: DockerClient, exc: DockerError) -> DockerError:
         """The undo of a failed create: the old network back, with its containers; the error to raise."""
@@ -329,7 +298,7 @@ class Recreate:
                 "are disconnected. Create it again and reconnect them"
             )
         report = NetworkResult(name=name)
-        failures = [f for kept in attachments for f in [_reconnect_one(client, restored, kept, [], report)] if f is not None]
+        failures = [f for f in (_reconnect(client, restored, kept, report) for kept in attachments) if f is not None]
         detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
         macs = "".join(
             f"; container {c['container']!r} came back with MAC address {c['new']} instead of {c['old']} "
@@ -360,7 +329,15 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
             f"container(s) {', '.join(unknown)} (Podman shows them only while a container runs), so their static addresses "
             "would be lost. Start those containers (or disconnect them) first",
         )
-    Recreate(result, actual_raw, target, attachments).plan()
+    old_id, steps, plan = str(actual_raw["Id"]), Recreate(result, actual_raw, target, attachments), result.plan
+    for attachment in attachments:
+        plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{old_id}/disconnect",
+                 {"Container": attachment.container_id, "Force": True})
+    plan.add(f"remove network {name}", f"/networks/{old_id}", method="DELETE")
+    plan.add(f"create network {name}", "/networks/create", create_body(target), perform=steps.create)
+    for attachment in attachments:
+        plan.add(f"connect container {attachment.container_name} to network {name}", f"/networks/{name}/connect",
+                 connect_body(attachment.container_id, attachment.endpoint), perform=functools.partial(steps.reconnect, attachment))
     predicted = predicted_network(target, actual_raw, client.api_version)
     # Attachments are planned on the new settings with the old Id and members: their lookups still find the old network.
     result.current = {**predicted, "Id": actual_raw.get("Id"), "Containers": actual_raw.get("Containers") or {}}
@@ -457,26 +434,22 @@ def plan_absent(
             f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
             "Set force: true to disconnect them first, or disconnect them yourself"
         )
-    network_id = str(actual_raw["Id"])
-
-    def unless_gone(method: str, path: str, body: t.Any = None) -> t.Callable[[DockerClient], None]:
-        def send(client: DockerClient) -> None:
-            if result.gone:
-                return
-            try:
-                client.delete(path) if method == "DELETE" else client.post(path, body)
-            except DockerError as exc:
-                # A network listed or inspected a moment ago may have been removed by someone else since.
-                if not (exc.not_found and inspect_network(client, network_id) is None):
-                    raise
-                result.gone = True
-        return send
-
     for attachment in attachments:
-        body = {"Container": attachment.container_id, "Force": True}
-        path = f"/networks/{network_id}/disconnect"
-        result.plan.add(f"disconnect container {attachment.container_name} from network {name}", path, body, perform=unless_gone("POST", path, body))
-    path = f"/networks/{network_id}"
-    result.plan.add(f"remove network {name}", path, method="DELETE", perform=unless_gone("DELETE", path))
+        result.plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{actual_raw['Id']}/disconnect",
+                        {"Container": attachment.container_id, "Force": True})
+    result.plan.add(f"remove network {name}", f"/networks/{actual_raw['Id']}", method="DELETE")
+    result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
     result.network = None
     return result
+
+
+def _unless_removed(result: NetworkResult, step: Step, client: DockerClient) -> None:
+    """A network listed or inspected a moment ago may have been removed by someone else since: then nothing was done."""
+    if result.gone:
+        return
+    try:
+        step.apply(client)
+    except DockerError as exc:
+        if not (exc.not_found and inspect_network(client, step.path.split("/")[2]) is None):
+            raise
+        result.gone = True

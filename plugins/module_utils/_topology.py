@@ -100,7 +100,8 @@ def check_pools_apart(items: t.Sequence[NetworkItem]) -> None:
         overlap = first_overlap([(pool.subnet, None) for pool in item.state.ipam_config or ()], earlier)
         if overlap is not None:
             subnet, other, index = overlap
-            raise ValidationError(f"networks[{item.index}].ipam_config", f"subnet {subnet} overlaps {other} of networks[{index}]; give each network its own range")
+            message = f"subnet {subnet} overlaps {other} of networks[{index}]; give each network its own range"
+            raise ValidationError(f"networks[{item.index}].ipam_config", message)
 
 
 class Outcome:
@@ -247,8 +248,8 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
         if container is not None and request.network in recreated:
             container = _after_reconnect(container, recreated[request.network])
         extra = {"read_back": read_once} if request.state == "connected" else {}
-        plan_one = functools.partial(plan_attachment, client, request, network=network, container=container, applied=applied, **extra)
-        attached: AttachmentResult = _named(prefix, plan_one)
+        plan_it = functools.partial(plan_attachment, client, request, network=network, container=container, applied=applied, **extra)
+        attached: AttachmentResult = _named(prefix, plan_it)
         attached.plan.item = prefix
         outcome.add_attachment(attached)
     if purge:

@@ -16,9 +16,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_state impo
     allocated,
     create_network,
     explain_refusal,
-    predicted_mac_changes,
     plan_absent,
     plan_present,
+    predicted_mac_changes,
     reconnect_plan,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply

@@ -12,12 +12,12 @@ import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     converge_members,
+    member_requests,
     plan_connect,
     plan_disconnect,
-    member_requests,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent, plan_present
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import (
