@@ -328,10 +328,7 @@ def predict(
     the daemon picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
     """
     running = is_running(container)
-    if running:
-        mac = None if result.changed_mac_address is not None else target.mac_address
-    else:
-        mac = asked_mac
+    mac = (None if result.changed_mac_address is not None else target.mac_address) if running else asked_mac
     result.attachment = predicted_attachment(container, network_name, network_id, target, mac)
     if running:
         result.member = (str(container["Id"]), member_entry(container_name(container), mac))

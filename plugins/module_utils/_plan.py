@@ -16,6 +16,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 Action = t.Callable[[DockerClient], None]
+T = t.TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,23 +61,26 @@ class Plan:
     def changed(self) -> bool:
         return bool(self.steps)
 
-    def run(self, action: Action, client: DockerClient) -> None:
-        try:
-            action(client)
-        except ValidationError as exc:
-            raise exc.within(self.item) if self.item else exc from None
-        except DockerError as exc:
-            if not self.item:
-                raise
-            raise DockerError(f"{self.item}: {exc}", status=exc.status, result=exc.result) from None
+
+
+def named(item: str, run: t.Callable[..., T], *args: t.Any, **kwargs: t.Any) -> T:
+    """run(*args, **kwargs), its errors naming the list item they are about (attachments[2]) when there is one."""
+    try:
+        return run(*args, **kwargs)
+    except ValidationError as exc:
+        raise exc.within(item) if item else exc from None
+    except DockerError as exc:
+        if not item:
+            raise
+        raise DockerError(f"{item}: {exc}", status=exc.status, result=exc.result) from None
 
 
 def apply(client: DockerClient, plans: t.Sequence[Plan]) -> None:
-    """Send every step of the plans in order, then settle them; an error names the plan's item."""
+    """Send every step of the plans in order, then settle them."""
     for plan in plans:
         for step in plan.steps:
-            plan.run(step.apply, client)
+            named(plan.item, step.apply, client)
             plan.done += 1
     for plan in plans:
         for settle in plan.settle:
-            plan.run(settle, client)
+            named(plan.item, settle, client)

@@ -28,7 +28,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ad
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, network_subnets, plan_absent, plan_present
-from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply, named
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import ALWAYS_PREDEFINED, PREDEFINED_BY_NAME, predefined_entry, refusal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -105,24 +105,22 @@ def check_pools_apart(items: t.Sequence[NetworkItem]) -> None:
 
 
 class Outcome:
-    """Collects per-item results into the module's return value."""
+    """The planned results of every item, in the order they apply, rendered into the module's return value."""
 
     def __init__(self) -> None:
-        self.networks: t.List[NetworkResult] = []
-        self.attachments: t.List[AttachmentResult] = []
-        self.steps: t.List[t.Union[NetworkResult, AttachmentResult]] = []  # both, in the order they ran
+        self.steps: t.List[t.Union[NetworkResult, AttachmentResult]] = []
 
-    def add_network(self, result: NetworkResult) -> None:
-        self.networks.append(result)
-        self.steps.append(result)
+    @property
+    def networks(self) -> t.List[NetworkResult]:
+        return [r for r in self.steps if isinstance(r, NetworkResult)]
 
-    def add_attachment(self, result: AttachmentResult) -> None:
-        self.attachments.append(result)
-        self.steps.append(result)
+    @property
+    def attachments(self) -> t.List[AttachmentResult]:
+        return [r for r in self.steps if isinstance(r, AttachmentResult)]
 
     @property
     def changed(self) -> bool:
-        return any(r.changed for r in self.networks) or any(r.changed for r in self.attachments)
+        return any(r.changed for r in self.steps)
 
     def summary(self) -> t.Dict[str, t.Any]:
         def count(results: t.Sequence[t.Any]) -> t.Dict[str, int]:
@@ -165,15 +163,6 @@ def _networks_by_name(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
     return found
 
 
-def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
-    try:
-        return run()
-    except ValidationError as exc:
-        raise exc.within(prefix) from None
-    except DockerError as exc:
-        raise DockerError(f"{prefix}: {exc}", status=exc.status, result=exc.result) from None
-
-
 def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:
     networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
     for key, settings in networks.items():
@@ -182,15 +171,10 @@ def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.An
     return None
 
 
-def _outside(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.List[str]:
-    """Static addresses of the container's endpoint that the (recreated) network no longer holds."""
-    endpoint = endpoint_on(container, str(network.get("Name")), str(network.get("Id")))
-    return addresses_outside(endpoint, network_subnets(network)) if endpoint is not None else []
-
-
 def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The container as a recreate reconnects it: without the static addresses that no longer fit."""
-    outside = set(_outside(container, network))
+    endpoint = endpoint_on(container, str(network.get("Name")), str(network.get("Id")))
+    outside = set(addresses_outside(endpoint, network_subnets(network)) if endpoint is not None else [])
     key = _endpoint_key(container, network)
     if not outside or key is None:
         return container
@@ -210,10 +194,9 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
     recreated: t.Dict[str, t.Mapping[str, t.Any]] = {}
     for item in topology.networks:
         name, prefix = item.state.name, f"networks[{item.index}]"
-        plan_one = functools.partial(plan_present, client, item.state, recreate=item.recreate, lookup=False, listed=listing.get(name), known_networks=known)
-        result: NetworkResult = _named(prefix, plan_one)
+        result = named(prefix, plan_present, client, item.state, recreate=item.recreate, lookup=False, listed=listing.get(name), known_networks=known)
         result.plan.item = prefix
-        outcome.add_network(result)
+        outcome.steps.append(result)
         current = t.cast(t.Mapping[str, t.Any], result.current)
         planned[name] = (current, functools.partial(lambda r: t.cast(t.Mapping[str, t.Any], r.network), result))
         if result.changed and name in listing:
@@ -248,15 +231,14 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
         if container is not None and request.network in recreated:
             container = _after_reconnect(container, recreated[request.network])
         extra = {"read_back": read_once} if request.state == "connected" else {}
-        plan_it = functools.partial(plan_attachment, client, request, network=network, container=container, applied=applied, **extra)
-        attached: AttachmentResult = _named(prefix, plan_it)
+        attached = named(prefix, plan_attachment, client, request, network=network, container=container, applied=applied, **extra)
         attached.plan.item = prefix
-        outcome.add_attachment(attached)
+        outcome.steps.append(attached)
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
             if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared and predefined_entry(network) is None:
-                outcome.add_network(plan_absent(client, name, force=True, listed=network))
+                outcome.steps.append(plan_absent(client, name, force=True, listed=network))
 
 
 def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], network: t.Mapping[str, t.Any]) -> t.List[t.Mapping[str, t.Any]]:
@@ -290,10 +272,9 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
         if container is not None and _endpoint_key(container, network) is not None:
             container = inspect_once(container)
         prefix = f"attachments[{attachment.index}]"
-        detach = functools.partial(plan_disconnect, client, request, network=network, container=container, lookup_container=False)
-        detached_one: AttachmentResult = _named(prefix, detach)
+        detached_one = named(prefix, plan_disconnect, client, request, network=network, container=container, lookup_container=False)
         detached_one.plan.item = prefix
-        outcome.add_attachment(detached_one)
+        outcome.steps.append(detached_one)
         if detached_one.changed and container is not None:
             detaching.add((str(container["Id"]), str(network["Id"])))
     names = {item.state.name for item in topology.networks}
@@ -311,7 +292,7 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
             if found is not None:
                 remaining.append(found)
         remaining.sort(key=lambda a: a.container_name)
-        outcome.add_network(plan_absent(client, name, force=True, listed=network, attachments=remaining))
+        outcome.steps.append(plan_absent(client, name, force=True, listed=network, attachments=remaining))
 
 
 def plan(client: DockerClient, topology: Topology, *, state: str, purge: bool) -> Outcome:

@@ -48,14 +48,14 @@ def test_create_that_duplicated_a_name_keeps_the_oldest_network(daemon: t.Any) -
     assert daemon.calls[:3] == ["POST /networks/create", "GET /networks/web", "GET /networks"]
 
 
-def test_ensure_present_create_sends_four_requests(daemon: t.Any) -> None:
+def test_planning_and_applying_a_create_sends_four_requests(daemon: t.Any) -> None:
     result = applied(daemon, plan_present(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]})))
     assert result.changed and result.actions == ["create network web"]
     # inspect (absent), network list (subnet overlaps), create, inspect of the new network
     assert daemon.calls == ["GET /networks/web", "GET /networks", "POST /networks/create", "GET /networks/web"]
 
 
-def test_ensure_absent_with_a_listed_network_sends_only_the_delete(daemon: t.Any) -> None:
+def test_removing_a_listed_network_sends_only_the_delete(daemon: t.Any) -> None:
     listed = daemon.get("/networks")[0] if daemon.add_network("web", "10.1.0.0/24") else None
     daemon.calls.clear()
     result = applied(daemon, plan_absent(daemon, "web", force=True, listed=listed, attachments=[]))
@@ -64,7 +64,7 @@ def test_ensure_absent_with_a_listed_network_sends_only_the_delete(daemon: t.Any
     assert not daemon.networks
 
 
-def test_ensure_absent_without_a_listing_finds_attached_containers(daemon: t.Any) -> None:
+def test_planning_a_removal_without_a_listing_finds_attached_containers(daemon: t.Any) -> None:
     network = daemon.add_network("web", "10.1.0.0/24")
     daemon.attach(daemon.add_container("app"), network, ["api"])
     result = plan_absent(daemon, "web", force=True)
