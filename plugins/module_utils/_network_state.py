@@ -329,11 +329,8 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
             f"container(s) {', '.join(unknown)} (Podman shows them only while a container runs), so their static addresses "
             "would be lost. Start those containers (or disconnect them) first",
         )
-    old_id, steps, plan = str(actual_raw["Id"]), Recreate(result, actual_raw, target, attachments), result.plan
-    for attachment in attachments:
-        plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{old_id}/disconnect",
-                 {"Container": attachment.container_id, "Force": True})
-    plan.add(f"remove network {name}", f"/networks/{old_id}", method="DELETE")
+    steps, plan = Recreate(result, actual_raw, target, attachments), result.plan
+    plan_removal(plan, name, str(actual_raw["Id"]), attachments)
     plan.add(f"create network {name}", "/networks/create", create_body(target), perform=steps.create)
     for attachment in attachments:
         plan.add(f"connect container {attachment.container_name} to network {name}", f"/networks/{name}/connect",
@@ -351,6 +348,14 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
     losing = {change["container"] for change in result.changed_mac_addresses}
     rejoined = {a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running}
     result.network = with_members(predicted, rejoined, [])
+
+
+def plan_removal(plan: Plan, name: str, network_id: str, attachments: t.Sequence[Attachment]) -> None:
+    """The steps that remove a network: disconnect each container, then delete it."""
+    for attachment in attachments:
+        plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{network_id}/disconnect",
+                 {"Container": attachment.container_id, "Force": True})
+    plan.add(f"remove network {name}", f"/networks/{network_id}", method="DELETE")
 
 
 def plan_present(
@@ -434,10 +439,7 @@ def plan_absent(
             f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
             "Set force: true to disconnect them first, or disconnect them yourself"
         )
-    for attachment in attachments:
-        result.plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{actual_raw['Id']}/disconnect",
-                        {"Container": attachment.container_id, "Force": True})
-    result.plan.add(f"remove network {name}", f"/networks/{actual_raw['Id']}", method="DELETE")
+    plan_removal(result.plan, name, str(actual_raw["Id"]), attachments)
     result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
     result.network = None
     return result
