@@ -204,13 +204,7 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
     inspected: t.Set[str] = set()
-    refreshed: t.Dict[str, t.Optional[t.Dict[str, t.Any]]] = {}
-
-    def read_once(client: DockerClient, container_id: str) -> t.Optional[t.Dict[str, t.Any]]:
-        """After every connect: one inspect per container, not one per connect."""
-        if container_id not in refreshed:
-            refreshed[container_id] = inspect_container(client, container_id)
-        return refreshed[container_id]
+    read_once = functools.lru_cache(maxsize=None)(inspect_container)  # after every connect: once per container, not once per connect
 
     for attachment in topology.attachments:
         request = attachment.request
@@ -254,13 +248,7 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
     listing = _networks_by_name(client)
     # One container list tells which containers are on which network; only those are inspected, once each.
     containers = containers_by_reference(client)
-    inspected: t.Dict[str, t.Optional[t.Dict[str, t.Any]]] = {}
-
-    def inspect_once(summary: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
-        container_id = str(summary["Id"])
-        if container_id not in inspected:
-            inspected[container_id] = inspect_container(client, container_id)
-        return inspected[container_id]
+    inspect_once = functools.lru_cache(maxsize=None)(inspect_container)
 
     detaching: t.Set[t.Tuple[str, str]] = set()  # (container ID, network ID) the plan disconnects before removing the network
     for attachment in topology.attachments:
@@ -270,7 +258,7 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
             continue
         container: t.Optional[t.Mapping[str, t.Any]] = containers.get(request.container)
         if container is not None and _endpoint_key(container, network) is not None:
-            container = inspect_once(container)
+            container = inspect_once(client, str(container["Id"]))
         prefix = f"attachments[{attachment.index}]"
         detached_one = named(prefix, plan_disconnect, client, request, network=network, container=container, lookup_container=False)
         detached_one.plan.item = prefix
@@ -287,7 +275,7 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
         for summary in attached_summaries(containers, network):
             if (str(summary["Id"]), str(network["Id"])) in detaching:
                 continue
-            full = inspect_once(summary)
+            full = inspect_once(client, str(summary["Id"]))
             found = attachment_of(full, name, str(network["Id"])) if full is not None else None
             if found is not None:
                 remaining.append(found)
