@@ -245,21 +245,21 @@ def plan_connect(
         container = _find_container(client, request.container)
     if network is None:
         network = inspect_network(client, request.network)
-        if network is None:
-            if is_swarm_worker(client):
-                return plan_swarm_connect(client, request, container, result, read_back)
+        if network is None and not is_swarm_worker(client):
             raise ValidationError("network", f"no network named {request.network!r}; create it first (dockernet.core.network)")
-    looked_up = network
-    resolve = applied or (lambda: looked_up)
-    cname, net_name, net_id = container_name(container), str(network["Name"]), network.get("Id")
-    actual = endpoint_on(container, net_name, str(net_id or ""))
+    # A swarm worker neither lists nor inspects a swarm-scoped network until one of its containers is attached,
+    # but the daemon connects by name, asking a manager for it: such a network is planned unseen, by name.
+    unseen, looked_up = network is None, network or {"Name": request.network, "Id": request.network}
+    resolve = applied or ((lambda: inspect_network(client, request.network) or looked_up) if unseen else (lambda: looked_up))
+    cname, net_name, net_id = container_name(container), str(looked_up["Name"]), None if unseen else looked_up.get("Id")
+    actual = None if network is None else endpoint_on(container, net_name, str(net_id or ""))
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
     if actual is not None:
         result.differences = endpoint_differences(request.endpoint, actual, request.purge_aliases)
         result.before = actual.as_dict()
         if not result.differences:
             result.after = result.before
-            result.attachment = attachment_view(container, network)
+            result.attachment = attachment_view(container, looked_up)
             return result
         if not request.reconnect:
             raise ValidationError(
@@ -272,14 +272,15 @@ def plan_connect(
     target = merged_endpoint(request.endpoint, actual, request.purge_aliases)
     # Only a change is refused: a container created with --network host is on host as asked.
     check_attachable(cname, container, network, net_name)
-    check_endpoint_fits(client, request, network, str(container["Id"]))
+    if network is not None:
+        check_endpoint_fits(client, request, network, str(container["Id"]))
     result.after = target.as_dict()
     container_id, path = str(container["Id"]), f"/networks/{net_id or net_name}"
     if actual is not None:
         note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None)
         result.plan.add(f"disconnect container {cname} from network {net_name}", f"{path}/disconnect", {"Container": container_id, "Force": True},
                         perform=lambda client: disconnect(client, str(resolve()["Id"]), container_id, force=True))
-    send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target)
+    send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
     result.plan.add(f"connect container {cname} to network {net_name}", f"{path}/connect", connect_body(container_id, target), perform=send)
     predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
     result.plan.settle.append(lambda client: result.settle(attachment_view(read_back(client, container_id) or container, resolve())))
@@ -288,7 +289,7 @@ def plan_connect(
 
 def _connect(
     client: DockerClient, *, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: t.Callable[[], Network],
-    actual: t.Optional[Endpoint], target: Endpoint,
+    actual: t.Optional[Endpoint], target: Endpoint, unseen: bool,
 ) -> None:
     """A real connect: a run that raced it to the same endpoint converges; a refused reconnect puts the old endpoint back."""
     on = network()
@@ -308,6 +309,10 @@ def _connect(
                         status=exc.status,
                     ) from None
                 exc = restore_exc if restore_exc.not_found else exc
+        if exc.not_found and unseen:
+            raise ValidationError(
+                "network", f"no network named {net_name!r} on this swarm worker or its managers; create it first (dockernet.core.network)"
+            ) from None
         if exc.not_found:
             raise DockerError(f"container {cname!r} or network {net_name!r} disappeared during the task: {exc}") from None
         if "user configured subnets" in str(exc):
@@ -371,41 +376,6 @@ def _connected_meanwhile(client: DockerClient, request: AttachmentRequest, conta
 def is_swarm_worker(client: DockerClient) -> bool:
     swarm = (client.get("/info") or {}).get("Swarm") or {}
     return swarm.get("LocalNodeState") == "active" and not swarm.get("ControlAvailable")
-
-
-def plan_swarm_connect(
-    client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], result: AttachmentResult, read_back: Reader,
-) -> AttachmentResult:
-    """Connect on a swarm worker that has no instance of the network yet.
-
-    A worker neither lists nor inspects a swarm-scoped network until one of its containers is
-    attached, but the daemon connects by name, asking a manager for the network. While planned, the
-    network cannot be confirmed to exist.
-    """
-    cname, container_id = container_name(container), str(container["Id"])
-    check_attachable(cname, container, None, request.network)
-    target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
-    result.after = target.as_dict()
-
-    def send(client: DockerClient) -> None:
-        try:
-            connect(client, request.network, container_id, target)
-        except DockerError as exc:
-            if exc.not_found:
-                raise ValidationError(
-                    "network", f"no network named {request.network!r} on this swarm worker or its managers; create it first (dockernet.core.network)"
-                ) from None
-            raise
-
-    def settle(client: DockerClient) -> None:
-        network = inspect_network(client, request.network)
-        result.attachment = attachment_view(read_back(client, container_id) or container, network) if network is not None else None
-
-    path = f"/networks/{request.network}/connect"
-    result.plan.add(f"connect container {cname} to network {request.network}", path, connect_body(container_id, target), perform=send)
-    result.plan.settle.append(settle)
-    predict(result, container, request.network, None, target, request.endpoint.mac_address)
-    return result
 
 
 def plan_disconnect(

@@ -175,3 +175,27 @@ def test_planning_sends_nothing_that_changes_the_daemon(daemon: t.Any) -> None:
     ]
     assert all(result.changed for result in single)
     assert changing(daemon.calls) == []
+
+
+def test_a_swarm_worker_connects_by_name_to_a_network_it_cannot_see_yet(daemon: t.Any) -> None:
+    daemon.info = {"Swarm": {"LocalNodeState": "active", "ControlAvailable": False}}
+    mesh = daemon.add_network("mesh", "10.7.0.0/24")
+    hidden = daemon.networks.pop(mesh["Id"])  # a worker shows a swarm network only once one of its containers is on it
+    post = daemon.post
+
+    def manager_finds_it(path: str, body: t.Any = None, params: t.Any = None) -> t.Any:
+        if path == "/networks/mesh/connect":
+            daemon.networks[hidden["Id"]] = hidden
+        return post(path, body, params)
+
+    daemon.post = manager_finds_it
+    daemon.add_container("app")
+    result = plan_connect(daemon, AttachmentRequest("app", "mesh", endpoint=Endpoint(aliases=("api",))))
+    assert result.actions == ["connect container app to network mesh"] and result.attachment is not None
+    assert result.attachment["network_id"] is None and changing(daemon.calls) == []
+    apply(daemon, [result.plan])
+    assert "POST /networks/mesh/connect" in daemon.calls and daemon.endpoints() == {("app", "mesh")}
+    assert result.attachment["network_id"] == mesh["Id"] and result.attachment["aliases"] == ["api"]
+    missing = plan_connect(daemon, AttachmentRequest("app", "nowhere"))
+    with pytest.raises(ValidationError, match="no network named 'nowhere' on this swarm worker or its managers"):
+        apply(daemon, [missing.plan])
