@@ -79,7 +79,7 @@ class AttachmentResult:
 
     @property
     def changed(self) -> bool:
-        return self.plan.changed
+        return bool(self.plan.steps)
 
     def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
         """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
@@ -252,6 +252,11 @@ def plan_connect(
     unseen, looked_up = network is None, network or {"Name": request.network, "Id": request.network}
     resolve = applied or ((lambda: inspect_network(client, request.network) or looked_up) if unseen else (lambda: looked_up))
     cname, net_name, net_id = container_name(container), str(looked_up["Name"]), None if unseen else looked_up.get("Id")
+    found = container
+
+    def read(client: DockerClient) -> t.Mapping[str, t.Any]:
+        return read_back(client, str(found["Id"])) or found
+
     actual = None if network is None else endpoint_on(container, net_name, str(net_id or ""))
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
     if actual is not None:
@@ -260,6 +265,8 @@ def plan_connect(
         if not result.differences:
             result.after = result.before
             result.attachment = attachment_view(container, looked_up)
+            # On a network the plan recreates, the endpoint is read again once the network has its new ID.
+            result.plan.settle.append(lambda client: None if resolve().get("Id") == net_id else result.settle(attachment_view(read(client), resolve())))
             return result
         if not request.reconnect:
             raise ValidationError(
@@ -283,7 +290,7 @@ def plan_connect(
     send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
     result.plan.add(f"connect container {cname} to network {net_name}", f"{path}/connect", connect_body(container_id, target), perform=send)
     predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
-    result.plan.settle.append(lambda client: result.settle(attachment_view(read_back(client, container_id) or container, resolve())))
+    result.plan.settle.append(lambda client: result.settle(attachment_view(read(client), resolve())))
     return result
 
 

@@ -44,6 +44,8 @@ class Step:
 
 @dataclass
 class Plan:
+    """The steps of one item (a network, an attachment), in the order they are sent."""
+
     steps: t.List[Step] = field(default_factory=list)
     # Run after every step of every plan applied together: reading back what the steps left.
     settle: t.List[Action] = field(default_factory=list)
@@ -56,10 +58,6 @@ class Plan:
     @property
     def actions(self) -> t.List[str]:
         return [step.action for step in self.steps]
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.steps)
 
 
 

@@ -117,3 +117,14 @@ def test_removing_a_topology_disconnects_undeclared_containers_too(daemon: t.Any
     outcome = converge(daemon, topology, "absent", False)
     assert outcome.as_dict()["actions"] == planned.as_dict()["actions"]
     assert not daemon.networks and not daemon.endpoints()
+
+
+def test_a_recreated_network_reports_its_new_id_in_unchanged_attachments(daemon: t.Any) -> None:
+    old = daemon.add_network("n0", "10.9.0.0/24", labels={TOPOLOGY_LABEL: "shop"})
+    daemon.attach(daemon.add_container("c0"), old)
+    topology = topology_from_params("shop", [net("n0", "10.8.0.0/24")], [{"container": "c0", "network": "n0"}])
+    outcome = converge(daemon, topology, "present", False)
+    (new,) = daemon.networks.values()
+    assert new["Id"] != old["Id"] and daemon.endpoints() == {("c0", "n0")}
+    (attached,) = outcome.attachments
+    assert not attached.changed and attached.attachment is not None and attached.attachment["network_id"] == new["Id"]
