@@ -62,34 +62,26 @@ class NetworkResult:
     # The network attachments are planned on: the looked-up one, or the predicted one when it is
     # created (Id None) or recreated (the old Id and members, the new settings).
     current: t.Optional[t.Mapping[str, t.Any]] = None
-    # Someone else removed the network while the plan removed it: nothing was done.
-    gone: bool = False
 
     @property
     def actions(self) -> t.List[str]:
-        return [] if self.gone else self.plan.actions
+        return self.plan.actions
 
     @property
     def changed(self) -> bool:
-        return bool(self.actions)
+        return bool(self.plan.steps)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
             "changed": self.changed,
             "actions": self.actions,
             "differences": [d.as_dict() for d in self.differences],
-            "network": None if self.gone else self.network,
+            "network": self.network,
             "reconnected": self.reconnected,
             "dropped_addresses": self.dropped_addresses,
             "changed_mac_addresses": self.changed_mac_addresses,
-            "diff": {"before": {} if self.gone else self.before, "after": self.after},
+            "diff": {"before": self.before, "after": self.after},
         }
-
-
-def check_api(client: DockerClient, desired: NetworkState) -> None:
-    for option, version in required_api_versions(desired):
-        client.require_api(option, version)
-    require_network_support(desired, client.version_info, client.settings.docker_host)
 
 
 def check_subnet_conflicts(
@@ -367,7 +359,9 @@ def plan_present(
     A caller that listed the networks already passes this one as listed (None: absent) with
     lookup=False, and the whole list as known_networks (for the subnet-overlap check).
     """
-    check_api(client, desired)
+    for option, version in required_api_versions(desired):
+        client.require_api(option, version)
+    require_network_support(desired, client.version_info, client.settings.docker_host)
     result = NetworkResult(name=desired.name)
     actual_raw = inspect_network(client, desired.name) if lookup else listed
     if actual_raw is None:
@@ -447,11 +441,10 @@ def plan_absent(
 
 def _unless_removed(result: NetworkResult, step: Step, client: DockerClient) -> None:
     """A network listed or inspected a moment ago may have been removed by someone else since: then nothing was done."""
-    if result.gone:
-        return
     try:
         step.apply(client)
     except DockerError as exc:
         if not (exc.not_found and inspect_network(client, step.path.split("/")[2]) is None):
             raise
-        result.gone = True
+        result.plan.steps.clear()
+        result.before = {}

@@ -76,8 +76,8 @@ def named(item: str, run: t.Callable[..., T], *args: t.Any, **kwargs: t.Any) -> 
 def apply(client: DockerClient, plans: t.Sequence[Plan]) -> None:
     """Send every step of the plans in order, then settle them."""
     for plan in plans:
-        for step in plan.steps:
-            named(plan.item, step.apply, client)
+        while plan.done < len(plan.steps):  # a step may find there is nothing to do and clear the rest of its plan
+            named(plan.item, plan.steps[plan.done].apply, client)
             plan.done += 1
     for plan in plans:
         for settle in plan.settle:
