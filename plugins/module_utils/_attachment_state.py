@@ -37,7 +37,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan
+from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Planned
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
 from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
@@ -57,7 +57,7 @@ class AttachmentRequest:
 
 
 @dataclass
-class AttachmentResult:
+class AttachmentResult(Planned):
     container: str
     network: str
     plan: Plan = field(default_factory=Plan)
@@ -72,14 +72,6 @@ class AttachmentResult:
     changed_mac_address: t.Optional[t.Dict[str, t.Optional[str]]] = None
     # A running container's predicted entry in the network's Containers: (container ID, entry).
     member: t.Optional[t.Tuple[str, t.Dict[str, t.Any]]] = None
-
-    @property
-    def actions(self) -> t.List[str]:
-        return self.plan.actions
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.plan.steps)
 
     def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
         """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""

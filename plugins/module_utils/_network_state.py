@@ -32,7 +32,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._lookup import insp
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, create_body, network_differences, required_api_versions
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, actual_from_inspect, comparable_actual, predicted_state
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Step
+from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Planned, Step
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
 from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
@@ -45,7 +45,7 @@ ALLOCATION_WAIT_ATTEMPTS = 100
 
 
 @dataclass
-class NetworkResult:
+class NetworkResult(Planned):
     """What one network task plans; the reports a real run fills in as it applies the plan."""
 
     name: str
@@ -62,14 +62,6 @@ class NetworkResult:
     # The network attachments are planned on: the looked-up one, or the predicted one when it is
     # created (Id None) or recreated (the old Id and members, the new settings).
     current: t.Optional[t.Mapping[str, t.Any]] = None
-
-    @property
-    def actions(self) -> t.List[str]:
-        return self.plan.actions
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.plan.steps)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
@@ -233,17 +225,15 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment:
 
 
 def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
-    """The running containers a recreate would give another MAC address, as check mode reports them (new: None)."""
-    changes = []
-    for attachment in attachments:
-        if not attachment.running:
-            continue  # a stopped container gets its MAC address when it starts, on every engine
-        kept_ipv4 = attachment.endpoint.ipv4_address
-        if kept_ipv4 in addresses_outside(attachment.endpoint, subnets):
-            kept_ipv4 = None
-        if not mac_survives_reconnect(attachment.mac_address, kept_ipv4, pinned):
-            changes.append({"container": attachment.container_name, "old": attachment.mac_address, "new": None})
-    return changes
+    """The running containers a recreate would give another MAC address, as check mode reports them (new: None).
+
+    A stopped container gets its MAC address when it starts, on every engine.
+    """
+    return [
+        {"container": kept.container_name, "old": kept.mac_address, "new": None}
+        for kept, _dropped in reconnect_plan(attachments, subnets)
+        if kept.running and not mac_survives_reconnect(kept.mac_address, kept.endpoint.ipv4_address, pinned)
+    ]
 
 
 def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:

@@ -55,10 +55,20 @@ class Plan:
     def add(self, action: str, path: str, body: t.Any = None, method: str = "POST", perform: t.Optional[Action] = None) -> None:
         self.steps.append(Step(action, path, body, method, perform))
 
+
+
+class Planned:
+    """A result rendered from its plan: the actions are the plan's steps, and it changed when it has any."""
+
+    plan: Plan
+
     @property
     def actions(self) -> t.List[str]:
-        return [step.action for step in self.steps]
+        return [step.action for step in self.plan.steps]
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.plan.steps)
 
 
 def named(item: str, run: t.Callable[..., T], *args: t.Any, **kwargs: t.Any) -> T:
