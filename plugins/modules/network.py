@@ -575,8 +575,9 @@ def main() -> None:
         if members is not None:
             from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
 
-            network = t.cast(t.Mapping[str, t.Any], result.current)
-            attachments = converge_members(client, members, mode=params["containers_mode"], network=network, applied=lambda: result.network)
+            # planned on the network as this task leaves it; applied to the one it really is by then
+            network, applied = t.cast(t.Mapping[str, t.Any], result.current), lambda: t.cast(t.Mapping[str, t.Any], result.network)
+            attachments = converge_members(client, members, mode=params["containers_mode"], network=network, applied=applied)
         if not module.check_mode:
             apply(client, [result.plan] + [a.plan for a in attachments])
         outcome = result.as_dict()
