@@ -56,7 +56,6 @@ class Plan:
         self.steps.append(Step(action, path, body, method, perform))
 
 
-
 class Planned:
     """A result rendered from its plan: the actions are the plan's steps, and it changed when it has any."""
 
