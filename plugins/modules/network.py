@@ -575,8 +575,10 @@ def main() -> None:
         if members is not None:
             from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
 
-            # planned on the network as this task leaves it; applied to the one it really is by then
-            network, applied = t.cast(t.Mapping[str, t.Any], result.current), lambda: t.cast(t.Mapping[str, t.Any], result.network)
+            def applied() -> t.Mapping[str, t.Any]:
+                return t.cast(t.Mapping[str, t.Any], result.network)  # the network as it really is once the plan ran
+
+            network = t.cast(t.Mapping[str, t.Any], result.current)  # the network as this task leaves it, planned on
             attachments = converge_members(client, members, mode=params["containers_mode"], network=network, applied=applied)
         if not module.check_mode:
             apply(client, [result.plan] + [a.plan for a in attachments])
