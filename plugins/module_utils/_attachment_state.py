@@ -1,7 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Bring one container's endpoint on one network to its desired state.
+"""Plan one container's endpoint on one network; _plan.apply sends it.
 
 The one implementation behind network_attachment, the network module's
 `containers` and the topology module.
@@ -9,6 +9,7 @@ The one implementation behind network_attachment, the network module's
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
@@ -22,11 +23,14 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import (
     network_ref,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
     MAC_ON_CONNECT_API,
+    MEMBER_KEYS,
     Endpoint,
     actual_endpoint,
+    connect_body,
     daemon_names,
     desired_endpoint,
     endpoint_differences,
@@ -40,10 +44,10 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
-from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
+from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Planned
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
@@ -61,32 +65,28 @@ class AttachmentRequest:
 
 
 @dataclass
-class AttachmentResult:
+class AttachmentResult(Planned):
     container: str
     network: str
-    changed: bool = False
-    actions: t.List[str] = field(default_factory=list)
+    plan: Plan = field(default_factory=Plan)
     differences: t.List[Difference] = field(default_factory=list)
     before: t.Dict[str, t.Any] = field(default_factory=dict)
     after: t.Dict[str, t.Any] = field(default_factory=dict)
+    # The endpoint after the task: predicted while planned, read back once applied.
     attachment: t.Optional[t.Dict[str, t.Any]] = None
     # A running container's MAC address that a reconnect may not give back (Docker 28 gives every new
-    # endpoint a random one), and, once known, the change: {old, new}; new is None in check mode.
+    # endpoint a random one), and the change: {old, new}; new is None while planned.
     replaced_mac: t.Optional[str] = None
     changed_mac_address: t.Optional[t.Dict[str, t.Optional[str]]] = None
-    # In check mode, a running container's predicted entry in the network's Containers: (container ID, entry).
+    # A running container's predicted entry in the network's Containers: (container ID, entry).
     member: t.Optional[t.Tuple[str, t.Dict[str, t.Any]]] = None
-
-    def act(self, action: str) -> None:
-        self.actions.append(action)
-        self.changed = True
 
     def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
         """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
         self.attachment = view
         new_mac = normalised_mac((view or {}).get("mac_address"))
-        if self.replaced_mac is not None and new_mac != self.replaced_mac:
-            self.changed_mac_address = {"old": self.replaced_mac, "new": new_mac}
+        changed = self.replaced_mac is not None and new_mac != self.replaced_mac
+        self.changed_mac_address = {"old": self.replaced_mac, "new": new_mac} if changed else None
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
@@ -170,7 +170,7 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
         holder = static_addresses_held(client, network, container_id).get(address)
         if holder is not None:
             raise ValidationError(key, f"{address} is already used by container {holder!r} on network {name!r}; pick a free address")
-    for link in endpoint.links or ():
+    for link in (endpoint.links or ()) if network.get("Id") is not None else ():  # on a network the plan creates, earlier items connect first
         target = link.split(":", 1)[0]
         linked = inspect_container(client, target)
         if linked is None or endpoint_settings(linked, name, str(network.get("Id"))) is None:
@@ -184,6 +184,8 @@ def static_addresses_held(client: DockerClient, network: t.Mapping[str, t.Any], 
     static address that is already held, failing only when it starts.
     """
     name, net_id = str(network.get("Name")), str(network.get("Id"))
+    if network.get("Id") is None:
+        return {}  # a network the plan creates holds nothing yet
     listing = client.get("/containers/json", params={"all": "true", "filters": encode_filters({"network": [net_id, name]})}) or []
     held: t.Dict[str, str] = {}
     for summary in listing:
@@ -216,6 +218,10 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
     }
 
 
+Network = t.Mapping[str, t.Any]
+Reader = t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]]
+
+
 def _find_container(client: DockerClient, reference: str, field_name: str = "container") -> t.Dict[str, t.Any]:
     container = inspect_container(client, reference)
     if container is None:
@@ -223,44 +229,44 @@ def _find_container(client: DockerClient, reference: str, field_name: str = "con
     return container
 
 
-def ensure_connected(
-    client: DockerClient, request: AttachmentRequest, check_mode: bool,
-    network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
-    container: t.Optional[t.Mapping[str, t.Any]] = None, refresh: bool = True,
+def plan_connect(
+    client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
+    applied: t.Optional[t.Callable[[], Network]] = None, read_back: Reader = inspect_container,
 ) -> AttachmentResult:
-    """Connect (or reconnect with new settings).
+    """Plan connecting (or reconnecting with new settings).
 
-    network and container may be passed by a caller that inspected them already; network_planned says
-    the network does not exist yet because check mode skipped creating it. With refresh=False a real
-    connect leaves result.attachment None: a caller connecting one container to many networks
-    inspects it once afterwards (attachment_view) instead of once per connect.
+    network and container may be passed by a caller that looked them up already; a network whose Id
+    is None is one the same plan creates first. applied gives the network once the plans before ran
+    (default: network); read_back reads the container after the connects (a caller connecting one
+    container to many networks passes one that reads it once).
     """
     result = AttachmentResult(container=request.container, network=request.network)
     if container is None:
         container = _find_container(client, request.container)
-    cname = container_name(container)
-    if network_planned:
-        check_attachable(cname, container, None, request.network)
-        result.after = request.endpoint.as_dict()
-        result.act(f"connect container {cname} to network {request.network}")
-        target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
-        predict(result, container, request.network, None, target, request.endpoint.mac_address)
-        return result
     if network is None:
         network = inspect_network(client, request.network)
-        if network is None:
-            if is_swarm_worker(client):
-                return connect_unseen_swarm_network(client, request, check_mode, container, result)
+        if network is None and not is_swarm_worker(client):
             raise ValidationError("network", f"no network named {request.network!r}; create it first (dockernet.core.network)")
-    net_name, net_id = str(network["Name"]), str(network["Id"])
-    actual = endpoint_on(container, net_name, net_id)
+    # A swarm worker neither lists nor inspects a swarm-scoped network until one of its containers is attached,
+    # but the daemon connects by name, asking a manager for it: such a network is planned unseen, by name.
+    unseen, looked_up = network is None, network or {"Name": request.network, "Id": request.network}
+    resolve = applied or ((lambda: inspect_network(client, request.network) or looked_up) if unseen else (lambda: looked_up))
+    cname, net_name, net_id = container_name(container), str(looked_up["Name"]), None if unseen else looked_up.get("Id")
+    found = container
+
+    def read(client: DockerClient) -> t.Mapping[str, t.Any]:
+        return read_back(client, str(found["Id"])) or found
+
+    actual = None if network is None else endpoint_on(container, net_name, str(net_id or ""))
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
     if actual is not None:
         result.differences = endpoint_differences(request.endpoint, actual, request.purge_aliases)
         result.before = actual.as_dict()
         if not result.differences:
             result.after = result.before
-            result.attachment = attachment_view(container, network)
+            result.attachment = attachment_view(container, looked_up)
+            # On a network the plan recreates, the endpoint is read again once the network has its new ID.
+            result.plan.settle.append(lambda client: None if resolve().get("Id") == net_id else result.settle(attachment_view(read(client), resolve())))
             return result
         if not request.reconnect:
             raise ValidationError(
@@ -273,30 +279,36 @@ def ensure_connected(
     target = merged_endpoint(request.endpoint, actual, request.purge_aliases)
     # Only a change is refused: a container created with --network host is on host as asked.
     check_attachable(cname, container, network, net_name)
-    check_endpoint_fits(client, request, network, str(container["Id"]))
+    if network is not None:
+        check_endpoint_fits(client, request, network, str(container["Id"]))
     result.after = target.as_dict()
+    container_id, path = str(container["Id"]), f"/networks/{net_id or net_name}"
     if actual is not None:
-        result.act(f"disconnect container {cname} from network {net_name}")
-        note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None, check_mode)
-    result.act(f"connect container {cname} to network {net_name}")
-    if check_mode:
-        predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
-        return result
-    if actual is not None:
-        disconnect(client, net_id, str(container["Id"]), force=True)
+        note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None)
+        result.plan.add(f"disconnect container {cname} from network {net_name}", f"{path}/disconnect", {"Container": container_id, "Force": True},
+                        perform=lambda client: disconnect(client, str(resolve()["Id"]), container_id, force=True))
+    send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
+    result.plan.add(f"connect container {cname} to network {net_name}", f"{path}/connect", connect_body(container_id, target), perform=send)
+    predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
+    result.plan.settle.append(lambda client: result.settle(attachment_view(read(client), resolve())))
+    return result
+
+
+def _connect(
+    client: DockerClient, *, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: t.Callable[[], Network],
+    actual: t.Optional[Endpoint], target: Endpoint, unseen: bool,
+) -> None:
+    """A real connect: a run that raced it to the same endpoint converges; a refused reconnect puts the old endpoint back."""
+    on = network()
+    cname, net_name, net_id, container_id = container_name(container), str(on["Name"]), str(on["Id"]), str(container["Id"])
     try:
-        connect(client, net_id, str(container["Id"]), target)
+        connect(client, net_id, container_id, target)
     except DockerError as exc:
-        if actual is None and exc.status == 403 and "already exists" in str(exc):
-            # Another run connected the container at the same moment: converge on its endpoint.
-            view = _connected_meanwhile(client, request, container, network)
-            if view is not None:
-                result.attachment = view
-                return result
+        if actual is None and exc.status == 403 and "already exists" in str(exc) and _connected_meanwhile(client, request, container, on):
+            return  # another run connected the container at the same moment: its endpoint is ours
         if actual is not None:
-            # Put the old endpoint back so a refused change leaves the container as it was.
             try:
-                connect(client, net_id, str(container["Id"]), merged_endpoint(Endpoint(), actual))
+                connect(client, net_id, container_id, merged_endpoint(Endpoint(), actual))
             except DockerError as restore_exc:
                 if not (exc.not_found or restore_exc.not_found):
                     raise DockerError(
@@ -304,6 +316,10 @@ def ensure_connected(
                         status=exc.status,
                     ) from None
                 exc = restore_exc if restore_exc.not_found else exc
+        if exc.not_found and unseen:
+            raise ValidationError(
+                "network", f"no network named {net_name!r} on this swarm worker or its managers; create it first (dockernet.core.network)"
+            ) from None
         if exc.not_found:
             raise DockerError(f"container {cname!r} or network {net_name!r} disappeared during the task: {exc}") from None
         if "user configured subnets" in str(exc):
@@ -313,59 +329,47 @@ def ensure_connected(
                 key, f"network {net_name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
             ) from None
         raise
-    if refresh:
-        refreshed = inspect_container(client, str(container["Id"])) or container
-        result.settle(attachment_view(refreshed, network))
-    return result
 
 
 def predict(
     result: AttachmentResult, container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, asked_mac: t.Optional[str],
 ) -> None:
-    """Check mode: the attachment a connect with target would leave.
+    """The attachment a connect with target would leave, until a real run reads it back.
 
     A running container keeps the MAC address it is connected with unless a change is predicted (then
     the daemon picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
     """
     running = is_running(container)
-    if running:
-        mac = None if result.changed_mac_address is not None else target.mac_address
-    else:
-        mac = asked_mac
+    mac = (None if result.changed_mac_address is not None else target.mac_address) if running else asked_mac
     result.attachment = predicted_attachment(container, network_name, network_id, target, mac)
     if running:
         result.member = (str(container["Id"]), member_entry(container_name(container), mac))
 
 
 def note_replaced_mac(
-    client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint,
-    asked: bool, check_mode: bool,
+    client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint, asked: bool,
 ) -> None:
-    """Watch the MAC address a reconnect of a running container may lose; check mode predicts the loss.
+    """Watch the MAC address a reconnect of a running container may lose, and predict the loss.
 
     A MAC address the task asks for is a change it wants, not a loss. A stopped container gets its MAC
     address when it starts, on every engine.
     """
-    if asked or not actual.mac_address or not (container.get("State") or {}).get("Running"):
+    if asked or not actual.mac_address or not is_running(container):
         return
     result.replaced_mac = actual.mac_address
-    if check_mode and not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
+    if not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
         result.changed_mac_address = {"old": actual.mac_address, "new": None}
 
 
-def _connected_meanwhile(
-    client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any],
-) -> t.Optional[t.Dict[str, t.Any]]:
-    """The attachment view when the container now has the requested endpoint (made by a concurrent run).
+def _connected_meanwhile(client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: Network) -> bool:
+    """Whether the container now has the requested endpoint (made by a concurrent run).
 
     Raises when the endpoint that appeared has other settings: reconnecting would race the other run again.
     """
     refreshed = inspect_container(client, str(container["Id"]))
-    if refreshed is None:
-        return None
-    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"]))
-    if now is None:
-        return None
+    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"])) if refreshed is not None else None
+    if refreshed is None or now is None:
+        return False
     differences = endpoint_differences(request.endpoint, now, request.purge_aliases)
     if differences:
         raise DockerError(
@@ -373,7 +377,7 @@ def _connected_meanwhile(
             "with other settings: " + "; ".join(d.describe() for d in differences) + ". Run the task again to reconnect it",
             status=409,
         )
-    return attachment_view(refreshed, network)
+    return True
 
 
 def is_swarm_worker(client: DockerClient) -> bool:
@@ -381,89 +385,56 @@ def is_swarm_worker(client: DockerClient) -> bool:
     return swarm.get("LocalNodeState") == "active" and not swarm.get("ControlAvailable")
 
 
-def connect_unseen_swarm_network(
-    client: DockerClient, request: AttachmentRequest, check_mode: bool, container: t.Mapping[str, t.Any], result: AttachmentResult,
+def plan_disconnect(
+    client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
+    lookup_container: bool = True, applied: t.Optional[t.Callable[[], Network]] = None,
 ) -> AttachmentResult:
-    """Connect on a swarm worker that has no instance of the network yet.
-
-    A worker neither lists nor inspects a swarm-scoped network until one of its containers is
-    attached, but the daemon connects by name, asking a manager for the network. In check mode
-    the network cannot be confirmed to exist, so the connect is planned.
-    """
-    cname = container_name(container)
-    check_attachable(cname, container, None, request.network)
-    target = merged_endpoint(without_daemon_names(request.endpoint, container), None, request.purge_aliases)
-    result.after = target.as_dict()
-    result.act(f"connect container {cname} to network {request.network}")
-    if check_mode:
-        predict(result, container, request.network, None, target, request.endpoint.mac_address)
-        return result
-    try:
-        connect(client, request.network, str(container["Id"]), target)
-    except DockerError as exc:
-        if exc.not_found:
-            raise ValidationError(
-                "network", f"no network named {request.network!r} on this swarm worker or its managers; create it first (dockernet.core.network)"
-            ) from None
-        raise
-    network = inspect_network(client, request.network)
-    refreshed = inspect_container(client, str(container["Id"])) or container
-    result.attachment = attachment_view(refreshed, network) if network is not None else None
-    return result
-
-
-def ensure_disconnected(client: DockerClient, request: AttachmentRequest, check_mode: bool,
-                        network: t.Optional[t.Mapping[str, t.Any]] = None,
-                        container: t.Optional[t.Mapping[str, t.Any]] = None, lookup_container: bool = True) -> AttachmentResult:
-    """Disconnect one container.
+    """Plan disconnecting one container.
 
     A caller that inspected the container already passes it with lookup_container=False (None then
-    means it does not exist).
+    means it does not exist); applied as for plan_connect.
     """
     result = AttachmentResult(container=request.container, network=request.network)
     if network is None:
         network = inspect_network(client, request.network)
-    if network is None:
+    if network is None or network.get("Id") is None:
         return result
+    looked_up = network
     net_name, net_id = str(network["Name"]), str(network["Id"])
     if lookup_container:
         container = inspect_container(client, request.container)
     if container is None:
         # A stale endpoint: the container is gone but the network still holds it.
         stale = [cid for cid, ep in (network.get("Containers") or {}).items() if ep.get("Name") == request.container or cid == request.container]
-        if not stale or not request.force:
-            if stale:
-                raise ValidationError(
-                    "force", f"container {request.container!r} is gone but network {net_name!r} still holds its endpoint; set force: true to remove it"
-                )
-            return result
-        result.act(f"force-disconnect stale endpoint {request.container} from network {net_name}")
-        if not check_mode:
-            disconnect(client, net_id, stale[0], force=True)
-        return result
-    actual = endpoint_on(container, net_name, net_id)
-    if actual is None:
-        return result  # not there, whatever its network mode: nothing to refuse
-    check_attachable(container_name(container), container, network, net_name)
-    result.before = actual.as_dict()
-    result.act(f"disconnect container {container_name(container)} from network {net_name}")
-    if not check_mode:
-        disconnect(client, network_ref(network, is_running(container)), str(container["Id"]), force=request.force)
+        if stale and not request.force:
+            raise ValidationError(
+                "force", f"container {request.container!r} is gone but network {net_name!r} still holds its endpoint; set force: true to remove it"
+            )
+        action, container_id, force = f"force-disconnect stale endpoint {request.container} from network {net_name}", stale[0] if stale else "", True
+        running = True  # a stale endpoint is taken off by ID, as the daemon lists it
+    else:
+        actual = endpoint_on(container, net_name, net_id)
+        if actual is None:
+            return result  # not there, whatever its network mode: nothing to refuse
+        check_attachable(container_name(container), container, network, net_name)
+        result.before = actual.as_dict()
+        action, container_id, force = f"disconnect container {container_name(container)} from network {net_name}", str(container["Id"]), request.force
+        running = is_running(container)
+    if container_id:
+        resolve = applied or (lambda: looked_up)
+        result.plan.add(action, f"/networks/{network_ref(network, running)}/disconnect", {"Container": container_id, "Force": force},
+                        perform=lambda client: disconnect(client, network_ref(resolve(), running), container_id, force=force))
     return result
 
 
-def ensure_attachment(client: DockerClient, request: AttachmentRequest, check_mode: bool,
-                      network: t.Optional[t.Mapping[str, t.Any]] = None, network_planned: bool = False,
-                      container: t.Optional[t.Mapping[str, t.Any]] = None, refresh: bool = True) -> AttachmentResult:
-    """Connect or disconnect as the request says; see ensure_connected for container and refresh."""
+def plan_attachment(client: DockerClient, request: AttachmentRequest, **looked_up: t.Any) -> AttachmentResult:
+    """Plan connecting or disconnecting as the request says; looked_up as for plan_connect."""
     if request.state == "disconnected":
-        if network_planned:
-            return AttachmentResult(container=request.container, network=request.network)
-        return ensure_disconnected(client, request, check_mode, network)
-    return ensure_connected(client, request, check_mode, network, network_planned, container, refresh)
+        looked_up.pop("read_back", None)
+        return plan_disconnect(client, request, **looked_up)
+    return plan_connect(client, request, **looked_up)
 
 
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import MEMBER_KEYS  # noqa: E402  (declared by the endpoint table)
 
 
 def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:
@@ -491,33 +462,27 @@ def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "c
 
 
 def converge_members(
-    client: DockerClient, requests: t.Sequence[AttachmentRequest], mode: str, check_mode: bool,
-    network: t.Optional[t.Mapping[str, t.Any]], network_planned: bool = False,
+    client: DockerClient, requests: t.Sequence[AttachmentRequest], *, mode: str, network: Network, applied: t.Callable[[], Network],
 ) -> t.List[AttachmentResult]:
-    """Attach every listed container; with mode exact, disconnect every container not listed."""
-    # Every container must exist before the first change, so a typo changes nothing.
+    """Plan attaching every listed container; with mode exact, disconnecting every container not listed.
+
+    Every item is planned before anything is sent, so a bad item changes nothing.
+    """
     containers = [_find_container(client, request.container, f"containers[{index}].name") for index, request in enumerate(requests)]
-
-    def each(dry_run: bool) -> t.List[AttachmentResult]:
-        outcomes = []
-        for index, (request, container) in enumerate(zip(requests, containers)):
-            try:
-                outcomes.append(ensure_connected(client, request, dry_run, network, network_planned, container))
-            except ValidationError as exc:
-                raise exc.within(f"containers[{index}]") from None
-        return outcomes
-
-    if not check_mode and len(requests) > 1:
-        each(True)  # Every item must fit before the first change, so a bad item changes nothing.
-    results = each(check_mode)
-    if mode != "exact" or network_planned or network is None:
+    results = []
+    for index, (request, container) in enumerate(zip(requests, containers)):
+        try:
+            results.append(plan_connect(client, request, network=network, container=container, applied=applied))
+        except ValidationError as exc:
+            raise exc.within(f"containers[{index}]") from None
+    if mode != "exact" or network.get("Id") is None:
         return results
     listed = {request.container for request in requests}
     for attachment in attached_containers(client, network):
         if attachment.container_name in listed or attachment.container_id in listed:
             continue
         extra = AttachmentRequest(container=attachment.container_id, network=str(network["Name"]), state="disconnected")
-        outcome = ensure_disconnected(client, extra, check_mode, network)
+        outcome = plan_disconnect(client, extra, network=network, applied=applied)
         outcome.container = attachment.container_name
         results.append(outcome)
     return results

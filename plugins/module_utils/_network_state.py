@@ -1,7 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Bring one network to its desired state: plan, then (outside check mode) apply.
+"""Plan one network's way to its desired state; _plan.apply sends it.
 
 Recreating is lossless: every attached container, running or stopped, is
 reconnected with its endpoint settings; when the new network cannot be created,
@@ -10,22 +10,18 @@ the old one is restored with its containers before failing.
 
 from __future__ import annotations
 
-import ipaddress
+import functools
 import time
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import (
-    Attachment,
-    attached_containers,
-    connect,
-    disconnect,
-    network_ref,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment, attached_containers, connect, network_ref
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
+from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     MAC_ON_CONNECT_API,
     addresses_outside,
+    connect_body,
     endpoint_settings,
     mac_survives_reconnect,
     normalised_mac,
@@ -33,22 +29,12 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_network, swarm_services_using
-from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
-    Difference,
-    create_body,
-    network_differences,
-    pool_config,
-    required_api_versions,
-)
-from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
-    NetworkState,
-    actual_from_inspect,
-    comparable_actual,
-    predicted_state,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._network_compare import Difference, create_body, network_differences, required_api_versions
+from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, actual_from_inspect, comparable_actual, predicted_state
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
+from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Planned, Step
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import predefined_network, refuse_change, refuse_removal
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_network, with_members
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 # How long a create that lost a race waits for the winner's network to show up.
@@ -59,28 +45,23 @@ ALLOCATION_WAIT_ATTEMPTS = 100
 
 
 @dataclass
-class NetworkResult:
-    """What one network task did (or would do in check mode)."""
+class NetworkResult(Planned):
+    """What one network task plans; the reports a real run fills in as it applies the plan."""
 
     name: str
-    changed: bool = False
-    actions: t.List[str] = field(default_factory=list)
+    plan: Plan = field(default_factory=Plan)
     differences: t.List[Difference] = field(default_factory=list)
     before: t.Dict[str, t.Any] = field(default_factory=dict)
     after: t.Dict[str, t.Any] = field(default_factory=dict)
+    # The network after the task: predicted while planned, the daemon's once applied.
     network: t.Optional[t.Dict[str, t.Any]] = None
     reconnected: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
     dropped_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
-    # Running containers a recreate gave another MAC address: container, old, new (None in check mode).
+    # Running containers a recreate gave another MAC address: container, old, new (None while planned).
     changed_mac_addresses: t.List[t.Dict[str, t.Any]] = field(default_factory=list)
-    # The network attachments are planned on: the real one after the task, or in check mode the
-    # one it predicts (None when it would be created, the recreated view when it would be recreated).
+    # The network attachments are planned on: the looked-up one, or the predicted one when it is
+    # created (Id None) or recreated (the old Id and members, the new settings).
     current: t.Optional[t.Mapping[str, t.Any]] = None
-    recreating: bool = False
-
-    def act(self, action: str) -> None:
-        self.actions.append(action)
-        self.changed = True
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
@@ -95,12 +76,6 @@ class NetworkResult:
         }
 
 
-def check_api(client: DockerClient, desired: NetworkState) -> None:
-    for option, version in required_api_versions(desired):
-        client.require_api(option, version)
-    require_network_support(desired, client.version_info, client.settings.docker_host)
-
-
 def check_subnet_conflicts(
     client: DockerClient, desired: NetworkState, own_id: t.Optional[str], known: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
 ) -> None:
@@ -110,21 +85,16 @@ def check_subnet_conflicts(
     """
     if not desired.ipam_config:
         return
-    mine = [ipaddress.ip_network(pool.subnet) for pool in desired.ipam_config]
-    for other in known if known is not None else client.get("/networks") or []:
-        if other.get("Id") == own_id or other.get("Name") == desired.name:
-            continue
-        for config in (other.get("IPAM") or {}).get("Config") or []:
-            try:
-                theirs = ipaddress.ip_network(str(config.get("Subnet")), strict=False)
-            except ValueError:
-                continue
-            for subnet in mine:
-                if subnet.version == theirs.version and subnet.overlaps(theirs):
-                    raise ValidationError(
-                        "ipam_config",
-                        f"subnet {subnet} overlaps {theirs} of network {other.get('Name')!r}; pick a free range or remove that network",
-                    )
+    theirs = [
+        (str(config.get("Subnet")), other.get("Name"))
+        for other in (known if known is not None else client.get("/networks") or [])
+        if other.get("Id") != own_id and other.get("Name") != desired.name
+        for config in (other.get("IPAM") or {}).get("Config") or []
+    ]
+    overlap = first_overlap([(pool.subnet, None) for pool in desired.ipam_config], theirs)
+    if overlap is not None:
+        subnet, other, owner = overlap
+        raise ValidationError("ipam_config", f"subnet {subnet} overlaps {other} of network {owner!r}; pick a free range or remove that network")
 
 
 def explain_refusal(desired: NetworkState, error: DockerError) -> Exception:
@@ -216,49 +186,39 @@ def reconnect_plan(attachments: t.Sequence[Attachment], subnets: t.Sequence[str]
     return plan
 
 
-def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment], result: NetworkResult) -> t.List[str]:
+def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> t.Optional[str]:
+    """Reconnect one container to a recreated (or restored) network, reporting into result; the failure, if any."""
+    ((kept, outside),) = reconnect_plan([attachment], network_subnets(network))
+    if outside:
+        result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
     pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
-    failures = []
-    for kept, outside in reconnect_plan(attachments, network_subnets(network)):
-        endpoint = kept.endpoint
-        if outside:
-            result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
-        try:
-            connect(client, str(network["Id"]), kept.container_id, replace(endpoint, mac_address=kept.mac_address) if pinned else endpoint)
-        except DockerError as exc:
-            failures.append(f"{kept.container_name}: {exc}")
-            continue
-        # Report the settings the container got back, without the addresses that were dropped.
-        result.reconnected.append(kept.as_dict())
-        if kept.running and kept.mac_address:
-            _note_mac_change(client, network, kept, result)
-    return failures
-
-
-def _note_mac_change(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> None:
-    """Read the MAC address a reconnected running container got; report it when it is not the old one."""
     try:
-        container = client.get(f"/containers/{attachment.container_id}/json")
-    except DockerError:
-        container = {}
-    raw = endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}
-    new_mac = normalised_mac(raw.get("MacAddress"))
-    if new_mac != attachment.mac_address:
-        result.changed_mac_addresses.append({"container": attachment.container_name, "old": attachment.mac_address, "new": new_mac})
+        connect(client, str(network["Id"]), kept.container_id, replace(kept.endpoint, mac_address=kept.mac_address) if pinned else kept.endpoint)
+    except DockerError as exc:
+        return f"{kept.container_name}: {exc}"
+    # Report the settings the container got back, without the addresses that were dropped.
+    result.reconnected.append(kept.as_dict())
+    if kept.running and kept.mac_address:
+        try:
+            container = client.get(f"/containers/{kept.container_id}/json")
+        except DockerError:
+            container = {}
+        new_mac = normalised_mac((endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}).get("MacAddress"))
+        if new_mac != kept.mac_address:
+            result.changed_mac_addresses.append({"container": kept.container_name, "old": kept.mac_address, "new": new_mac})
+    return None
 
 
 def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
-    """The running containers a recreate would give another MAC address, as check mode reports them (new: None)."""
-    changes = []
-    for attachment in attachments:
-        if not attachment.running:
-            continue  # a stopped container gets its MAC address when it starts, on every engine
-        kept_ipv4 = attachment.endpoint.ipv4_address
-        if kept_ipv4 in addresses_outside(attachment.endpoint, subnets):
-            kept_ipv4 = None
-        if not mac_survives_reconnect(attachment.mac_address, kept_ipv4, pinned):
-            changes.append({"container": attachment.container_name, "old": attachment.mac_address, "new": None})
-    return changes
+    """The running containers a recreate would give another MAC address, as check mode reports them (new: None).
+
+    A stopped container gets its MAC address when it starts, on every engine.
+    """
+    return [
+        {"container": kept.container_name, "old": kept.mac_address, "new": None}
+        for kept, _dropped in reconnect_plan(attachments, subnets)
+        if kept.running and not mac_survives_reconnect(kept.mac_address, kept.endpoint.ipv4_address, pinned)
+    ]
 
 
 def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
@@ -266,18 +226,60 @@ def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
     return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
 
 
-def recreated_view(raw: t.Mapping[str, t.Any], target: NetworkState) -> t.Dict[str, t.Any]:
-    """The network a recreate will leave, shaped like an inspect result, for planning attachments in check mode."""
-    return {
-        **raw,
-        "IPAM": {**(raw.get("IPAM") or {}), "Config": [pool_config(pool) for pool in target.ipam_config or ()]},
-        "Attachable": bool(target.attachable),
-        "Internal": bool(target.internal),
-        "Scope": target.scope or raw.get("Scope"),
-    }
+@dataclass
+class Recreate:
+    """What the steps of a lossless recreate share while a real run applies them."""
+
+    result: NetworkResult
+    old: t.Mapping[str, t.Any]
+    target: NetworkState
+    attachments: t.List[Attachment]
+    failures: t.List[str] = field(default_factory=list)
+
+    def create(self, client: DockerClient) -> None:
+        try:
+            self.result.network = create_network(client, self.target)
+        except DockerError as exc:
+            raise self.restore(client, exc) from None
+        # The planned reports give way to what the reconnects really do.
+        self.result.reconnected, self.result.dropped_addresses, self.result.changed_mac_addresses = [], [], []
+
+    def reconnect(self, attachment: Attachment, client: DockerClient) -> None:
+        network = t.cast(t.Dict[str, t.Any], self.result.network)
+        self.failures += [f for f in [_reconnect(client, network, attachment, self.result)] if f is not None]
+        if attachment is not self.attachments[-1]:
+            return
+        if self.failures:
+            raise DockerError(f"network {self.result.name!r} was recreated but containers could not be reconnected: {'; '.join(self.failures)}")
+        self.result.network = client.get(f"/networks/{network['Id']}")
+
+    def restore(self, client: DockerClient, exc: DockerError) -> DockerError:
+        """The undo of a failed create: the old network back, with its containers; the error to raise."""
+        name, attachments = self.result.name, self.attachments
+        try:
+            restored = create_network(client, comparable_actual(actual_from_inspect(self.old), self.target))
+        except DockerError as restore_exc:
+            return DockerError(
+                f"recreating network {name!r} failed ({exc}), and restoring the old network failed too ({restore_exc}); "
+                f"the network is gone and its container(s) {', '.join(a.container_name for a in attachments) or '(none)'} "
+                "are disconnected. Create it again and reconnect them"
+            )
+        report = NetworkResult(name=name)
+        failures = [f for f in (_reconnect(client, restored, kept, report) for kept in attachments) if f is not None]
+        detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
+        macs = "".join(
+            f"; container {c['container']!r} came back with MAC address {c['new']} instead of {c['old']} "
+            "(this engine does not apply a MAC address on connect)"
+            for c in report.changed_mac_addresses
+        )
+        return DockerError(
+            f"recreating network {name!r} failed ({exc}); the old network was restored with its "
+            f"{len(attachments)} container(s){detail}{macs}",
+            result={"dropped_addresses": report.dropped_addresses, "changed_mac_addresses": report.changed_mac_addresses},
+        )
 
 
-def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: NetworkState, result: NetworkResult, check_mode: bool) -> None:
+def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: NetworkState, result: NetworkResult) -> None:
     name = str(actual_raw["Name"])
     services = swarm_services_using(client, actual_raw)
     if services:
@@ -294,75 +296,50 @@ def recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], target: Ne
             f"container(s) {', '.join(unknown)} (Podman shows them only while a container runs), so their static addresses "
             "would be lost. Start those containers (or disconnect them) first",
         )
+    steps, plan = Recreate(result, actual_raw, target, attachments), result.plan
+    plan_removal(plan, name, str(actual_raw["Id"]), attachments)
+    plan.add(f"create network {name}", "/networks/create", create_body(target), perform=steps.create)
     for attachment in attachments:
-        result.act(f"disconnect container {attachment.container_name} from network {name}")
-    result.act(f"remove network {name}")
-    result.act(f"create network {name}")
-    for attachment in attachments:
-        result.act(f"connect container {attachment.container_name} to network {name}")
-    result.recreating = True
-    if check_mode:
-        result.current = recreated_view(actual_raw, target)
-        # Predict the reconnects and the static addresses the new pools no longer hold, as the real run reports them.
-        subnets = [pool.subnet for pool in target.ipam_config or ()]
-        for kept, outside in reconnect_plan(attachments, subnets):
-            if outside:
-                result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
-            result.reconnected.append(kept.as_dict())
-        result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
-        losing = {change["container"] for change in result.changed_mac_addresses}
-        rejoined = {
-            a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running
-        }
-        result.network = with_members(predicted_network(target, actual_raw, client.api_version), rejoined, [])
-        return
-    old_id = str(actual_raw["Id"])
-    for attachment in attachments:
-        disconnect(client, network_ref(actual_raw, attachment.running), attachment.container_id, force=True)
-    client.delete(f"/networks/{old_id}")
-    try:
-        new_network = create_network(client, target)
-    except DockerError as exc:
-        try:
-            restored = create_network(client, comparable_actual(actual_from_inspect(actual_raw), target))
-        except DockerError as restore_exc:
-            raise DockerError(
-                f"recreating network {name!r} failed ({exc}), and restoring the old network failed too ({restore_exc}); "
-                f"the network is gone and its container(s) {', '.join(a.container_name for a in attachments) or '(none)'} "
-                "are disconnected. Create it again and reconnect them"
-            ) from None
-        restore = NetworkResult(name=name)
-        failures = _reconnect(client, restored, attachments, restore)
-        detail = f"; reconnecting failed for {'; '.join(failures)}" if failures else ""
-        macs = "".join(
-            f"; container {c['container']!r} came back with MAC address {c['new']} instead of {c['old']} "
-            "(this engine does not apply a MAC address on connect)"
-            for c in restore.changed_mac_addresses
-        )
-        raise DockerError(
-            f"recreating network {name!r} failed ({exc}); the old network was restored with its "
-            f"{len(attachments)} container(s){detail}{macs}",
-            result={"dropped_addresses": restore.dropped_addresses, "changed_mac_addresses": restore.changed_mac_addresses},
-        ) from None
-    failures = _reconnect(client, new_network, attachments, result)
-    if failures:
-        raise DockerError(f"network {name!r} was recreated but containers could not be reconnected: {'; '.join(failures)}")
-    result.network = client.get(f"/networks/{new_network['Id']}")
+        plan.add(f"connect container {attachment.container_name} to network {name}", f"/networks/{name}/connect",
+                 connect_body(attachment.container_id, attachment.endpoint), perform=functools.partial(steps.reconnect, attachment))
+    predicted = predicted_network(target, actual_raw, client.api_version)
+    # Attachments are planned on the new settings with the old Id and members: their lookups still find the old network.
+    result.current = {**predicted, "Id": actual_raw.get("Id"), "Containers": actual_raw.get("Containers") or {}}
+    # Predict the reconnects and the static addresses the new pools no longer hold, as a real run reports them.
+    subnets = [pool.subnet for pool in target.ipam_config or ()]
+    for kept, outside in reconnect_plan(attachments, subnets):
+        if outside:
+            result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
+        result.reconnected.append(kept.as_dict())
+    result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
+    losing = {change["container"] for change in result.changed_mac_addresses}
+    rejoined = {a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running}
+    result.network = with_members(predicted, rejoined, [])
 
 
-def ensure_present(
-    client: DockerClient, desired: NetworkState, recreate_mode: str, check_mode: bool, actual_raw: t.Optional[t.Dict[str, t.Any]] = None,
-    lookup: bool = True, known_networks: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
+def plan_removal(plan: Plan, name: str, network_id: str, attachments: t.Sequence[Attachment]) -> None:
+    """The steps that remove a network: disconnect each container, then delete it."""
+    for attachment in attachments:
+        reference = network_ref({"Id": network_id, "Name": name}, attachment.running)
+        plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{reference}/disconnect",
+                 {"Container": attachment.container_id, "Force": True})
+    plan.add(f"remove network {name}", f"/networks/{network_id}", method="DELETE")
+
+
+def plan_present(
+    client: DockerClient, desired: NetworkState, *, recreate: str = "on_change", lookup: bool = True,
+    listed: t.Optional[t.Dict[str, t.Any]] = None, known_networks: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
 ) -> NetworkResult:
-    """Converge one network.
+    """Plan converging one network.
 
-    actual_raw may be given by a caller that already inspected it (lookup=False); known_networks by a
-    caller that already listed every network (used for the subnet-overlap check).
+    A caller that listed the networks already passes this one as listed (None: absent) with
+    lookup=False, and the whole list as known_networks (for the subnet-overlap check).
     """
-    check_api(client, desired)
+    for option, version in required_api_versions(desired):
+        client.require_api(option, version)
+    require_network_support(desired, client.version_info, client.settings.docker_host)
     result = NetworkResult(name=desired.name)
-    if lookup:
-        actual_raw = inspect_network(client, desired.name)
+    actual_raw = inspect_network(client, desired.name) if lookup else listed
     if actual_raw is None:
         check_subnet_conflicts(client, desired, None, known_networks)
         source = None
@@ -372,9 +349,13 @@ def ensure_present(
                 raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
-        result.act(f"create network {desired.name}")
-        result.network = predicted_network(predicted, None, client.api_version, source) if check_mode else create_network(client, desired)
-        result.current = None if check_mode else result.network
+        result.network = predicted_network(predicted, None, client.api_version, source)
+        result.current = result.network
+
+        def create(client: DockerClient) -> None:
+            result.network = create_network(client, desired)
+
+        result.plan.add(f"create network {desired.name}", "/networks/create", create_body(desired), perform=create)
         return result
 
     actual = comparable_actual(actual_from_inspect(actual_raw), desired)
@@ -382,17 +363,15 @@ def ensure_present(
     if predefined is not None and desired.driver_defaulted:
         desired = replace(desired, driver=None)  # `name: host` only says it exists
     result.differences = network_differences(desired, actual)
-    if predefined is not None and (result.differences or recreate_mode == "always"):
-        # Nothing has been sent yet: the daemon would refuse the delete after the containers were disconnected.
+    if predefined is not None and (result.differences or recreate == "always"):
         raise refuse_change(predefined, desired.name, result.differences)
     target = predicted_state(desired, actual)
     result.before = actual.as_dict()
     result.after = target.as_dict()
-    result.current = actual_raw
-    if not result.differences and recreate_mode != "always":
-        result.network = actual_raw
+    result.current = result.network = actual_raw
+    if not result.differences and recreate != "always":
         return result
-    if recreate_mode == "never":
+    if recreate == "never":
         raise ValidationError(
             "recreate",
             f"network {desired.name!r} differs and Docker cannot change it in place: "
@@ -402,24 +381,21 @@ def ensure_present(
         )
     if result.differences:
         check_subnet_conflicts(client, desired, str(actual_raw["Id"]), known_networks)
-    recreate(client, actual_raw, target, result, check_mode)
-    if not check_mode:
-        result.current = result.network
+    plan_recreate(client, actual_raw, target, result)
     return result
 
 
-def ensure_absent(
-    client: DockerClient, name: str, force: bool, check_mode: bool, actual_raw: t.Optional[t.Mapping[str, t.Any]] = None,
+def plan_absent(
+    client: DockerClient, name: str, *, force: bool, listed: t.Optional[t.Mapping[str, t.Any]] = None,
     attachments: t.Optional[t.Sequence[Attachment]] = None,
 ) -> NetworkResult:
-    """Remove one network, disconnecting its containers first when force allows.
+    """Plan removing one network, disconnecting its containers first when force allows.
 
-    A caller that already listed the network passes it as actual_raw, and may pass the containers
+    A caller that already listed the network passes it as listed, and may pass the containers
     still attached to it (attachments), saving the inspect and the container list of the network.
     """
     result = NetworkResult(name=name)
-    if actual_raw is None:
-        actual_raw = inspect_network(client, name)
+    actual_raw = listed if listed is not None else inspect_network(client, name)
     if actual_raw is None:
         return result
     predefined = predefined_network(client, actual_raw)
@@ -433,17 +409,18 @@ def ensure_absent(
             f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
             "Set force: true to disconnect them first, or disconnect them yourself"
         )
-    for attachment in attachments:
-        result.act(f"disconnect container {attachment.container_name} from network {name}")
-    result.act(f"remove network {name}")
-    if not check_mode:
-        try:
-            for attachment in attachments:
-                disconnect(client, network_ref(actual_raw, attachment.running), attachment.container_id, force=True)
-            client.delete(f"/networks/{actual_raw['Id']}")
-        except DockerError as exc:
-            # A network listed or inspected a moment ago may have been removed by someone else since.
-            if exc.not_found and inspect_network(client, str(actual_raw["Id"])) is None:
-                return NetworkResult(name=name)
-            raise
+    plan_removal(result.plan, name, str(actual_raw["Id"]), attachments)
+    result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
+    result.network = None
     return result
+
+
+def _unless_removed(result: NetworkResult, step: Step, client: DockerClient) -> None:
+    """A network listed or inspected a moment ago may have been removed by someone else since: then nothing was done."""
+    try:
+        step.apply(client)
+    except DockerError as exc:
+        if not (exc.not_found and inspect_network(client, step.path.split("/")[2]) is None):
+            raise
+        result.plan.steps.clear()
+        result.before = {}

@@ -4,14 +4,13 @@
 """Converge a whole declared topology in one task, through the same code as the single modules.
 
 A converged topology costs one network list and one container list; everything
-else is asked only for what has to change. A real run is planned in check mode
-first, so an item the daemon would refuse fails before the first change.
+else is asked only for what has to change. The whole topology is planned before
+the first change, so an item the daemon would refuse changes nothing.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
 import typing as t
 from dataclasses import dataclass, replace
 
@@ -19,18 +18,19 @@ from ansible_collections.dockernet.core.plugins.module_utils._attach import Atta
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
-    attachment_view,
-    ensure_attachment,
-    ensure_disconnected,
+    plan_attachment,
+    plan_disconnect,
     request_from_params,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
+from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import addresses_outside, endpoint_on
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, ensure_absent, ensure_present, network_subnets
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, network_subnets, plan_absent, plan_present
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply, named
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import ALWAYS_PREDEFINED, PREDEFINED_BY_NAME, predefined_entry, refusal
-from ansible_collections.dockernet.core.plugins.module_utils._validation import IPNetwork, ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 TOPOLOGY_LABEL = "dockernet.topology"
 
@@ -95,38 +95,32 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
 
 def check_pools_apart(items: t.Sequence[NetworkItem]) -> None:
     """Two declared networks with overlapping pools would fail half-way through a real run: refuse them now."""
-    seen: t.List[t.Tuple[IPNetwork, int]] = []
-    for item in items:
-        for pool in item.state.ipam_config or ():
-            subnet = ipaddress.ip_network(pool.subnet)
-            for other, index in seen:
-                if other.version == subnet.version and other.overlaps(subnet):
-                    raise ValidationError(
-                        f"networks[{item.index}].ipam_config",
-                        f"subnet {subnet} overlaps {other} of networks[{index}]; give each network its own range",
-                    )
-            seen.append((subnet, item.index))
+    for position, item in enumerate(items):
+        earlier = [(pool.subnet, other.index) for other in items[:position] for pool in other.state.ipam_config or ()]
+        overlap = first_overlap([(pool.subnet, None) for pool in item.state.ipam_config or ()], earlier)
+        if overlap is not None:
+            subnet, other, index = overlap
+            message = f"subnet {subnet} overlaps {other} of networks[{index}]; give each network its own range"
+            raise ValidationError(f"networks[{item.index}].ipam_config", message)
 
 
 class Outcome:
-    """Collects per-item results into the module's return value."""
+    """The planned results of every item, in the order they apply, rendered into the module's return value."""
 
     def __init__(self) -> None:
-        self.networks: t.List[NetworkResult] = []
-        self.attachments: t.List[AttachmentResult] = []
-        self.steps: t.List[t.Union[NetworkResult, AttachmentResult]] = []  # both, in the order they ran
+        self.steps: t.List[t.Union[NetworkResult, AttachmentResult]] = []
 
-    def add_network(self, result: NetworkResult) -> None:
-        self.networks.append(result)
-        self.steps.append(result)
+    @property
+    def networks(self) -> t.List[NetworkResult]:
+        return [r for r in self.steps if isinstance(r, NetworkResult)]
 
-    def add_attachment(self, result: AttachmentResult) -> None:
-        self.attachments.append(result)
-        self.steps.append(result)
+    @property
+    def attachments(self) -> t.List[AttachmentResult]:
+        return [r for r in self.steps if isinstance(r, AttachmentResult)]
 
     @property
     def changed(self) -> bool:
-        return any(r.changed for r in self.networks) or any(r.changed for r in self.attachments)
+        return any(r.changed for r in self.steps)
 
     def summary(self) -> t.Dict[str, t.Any]:
         def count(results: t.Sequence[t.Any]) -> t.Dict[str, int]:
@@ -135,14 +129,16 @@ class Outcome:
 
         return {"networks": count(self.networks), "attachments": count(self.attachments)}
 
-    def as_dict(self) -> t.Dict[str, t.Any]:
+    def as_dict(self, applied_only: bool = False) -> t.Dict[str, t.Any]:
+        """The module's result; applied_only renders only the steps a real run applied before it failed."""
         networks = [{"name": r.name, **{k: v for k, v in r.as_dict().items() if k != "diff"}} for r in self.networks]
         attachments = [{k: v for k, v in r.as_dict().items() if k != "diff"} for r in self.attachments]
+        actions = [a for r in self.steps for a in (r.actions[:r.plan.done] if applied_only else r.actions)]
         return {
-            "changed": self.changed,
+            "changed": bool(actions),
             "networks": networks,
             "attachments": attachments,
-            "actions": [a for r in self.steps for a in r.actions],
+            "actions": actions,
             "summary": self.summary(),
             "diff": {
                 "before": {
@@ -167,15 +163,6 @@ def _networks_by_name(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
     return found
 
 
-def _named(prefix: str, run: t.Callable[[], t.Any]) -> t.Any:
-    try:
-        return run()
-    except ValidationError as exc:
-        raise exc.within(prefix) from None
-    except DockerError as exc:
-        raise DockerError(f"{prefix}: {exc}", status=exc.status, result=exc.result) from None
-
-
 def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:
     networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
     for key, settings in networks.items():
@@ -184,15 +171,10 @@ def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.An
     return None
 
 
-def _outside(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.List[str]:
-    """Static addresses of the container's endpoint that the (recreated) network no longer holds."""
-    endpoint = endpoint_on(container, str(network.get("Name")), str(network.get("Id")))
-    return addresses_outside(endpoint, network_subnets(network)) if endpoint is not None else []
-
-
 def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The container as a recreate reconnects it: without the static addresses that no longer fit."""
-    outside = set(_outside(container, network))
+    endpoint = endpoint_on(container, str(network.get("Name")), str(network.get("Id")))
+    outside = set(addresses_outside(endpoint, network_subnets(network)) if endpoint is not None else [])
     key = _endpoint_key(container, network)
     if not outside or key is None:
         return container
@@ -203,34 +185,32 @@ def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.An
     return {**container, "NetworkSettings": {**container["NetworkSettings"], "Networks": networks}}
 
 
-def _converge_present(client: DockerClient, topology: Topology, purge: bool, check_mode: bool, outcome: Outcome) -> Outcome:
+def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome: Outcome) -> None:
     listing = _networks_by_name(client)
     known = list(listing.values())  # overlaps among the declared networks are refused by topology_from_params
     containers = containers_by_reference(client)
-    current: t.Dict[str, t.Tuple[t.Optional[t.Mapping[str, t.Any]], bool]] = {}
-    recreated: t.Dict[str, t.Dict[str, t.Any]] = {}
+    # Per declared network: the network its attachments are planned on, and the one they meet once the plan ran.
+    planned: t.Dict[str, t.Tuple[t.Mapping[str, t.Any], t.Callable[[], t.Mapping[str, t.Any]]]] = {}
+    recreated: t.Dict[str, t.Mapping[str, t.Any]] = {}
     for item in topology.networks:
-        converge_one = functools.partial(
-            ensure_present, client, item.state, item.recreate, check_mode, listing.get(item.state.name), lookup=False, known_networks=known,
-        )
-        result: NetworkResult = _named(f"networks[{item.index}]", converge_one)
-        outcome.add_network(result)
-        current[item.state.name] = (result.current, result.current is None)
-        if check_mode and result.recreating and result.current is not None:
-            # result.current is already the network the recreate will leave; its containers lose what no longer fits.
-            recreated[item.state.name] = dict(result.current)
-    if not check_mode and any(r.changed for r in outcome.networks):
-        containers = containers_by_reference(client)  # recreated networks moved their endpoints
+        name, prefix = item.state.name, f"networks[{item.index}]"
+        result = named(prefix, plan_present, client, item.state, recreate=item.recreate, lookup=False, listed=listing.get(name), known_networks=known)
+        result.plan.item = prefix
+        outcome.steps.append(result)
+        current = t.cast(t.Mapping[str, t.Any], result.current)
+        planned[name] = (current, functools.partial(lambda r: t.cast(t.Mapping[str, t.Any], r.network), result))
+        if result.changed and name in listing:
+            recreated[name] = current  # its containers come back without what no longer fits
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {a.request.container for a in topology.attachments if a.request.endpoint.aliases is not None or a.request.endpoint.links is not None}
     inspected: t.Set[str] = set()
-    # Connected for real: their views are read with one inspect per container once all connects are done.
-    connected: t.List[t.Tuple[AttachmentResult, t.Mapping[str, t.Any], t.Mapping[str, t.Any]]] = []
+    read_once = functools.lru_cache(maxsize=None)(inspect_container)  # after every connect: once per container, not once per connect
+
     for attachment in topology.attachments:
         request = attachment.request
-        network, planned = current.get(request.network, (listing.get(request.network), False))
+        network, applied = planned.get(request.network, (listing.get(request.network), None))
         prefix = f"attachments[{attachment.index}]"
-        if network is None and not planned:
+        if network is None:
             raise ValidationError(f"{prefix}.network", f"no network named {request.network!r}; declare it in networks or create it first")
         container = containers.get(request.container)
         if container is None:
@@ -244,22 +224,15 @@ def _converge_present(client: DockerClient, topology: Topology, purge: bool, che
             inspected.add(container["Id"])
         if container is not None and request.network in recreated:
             container = _after_reconnect(container, recreated[request.network])
-        attached: AttachmentResult = _named(prefix, functools.partial(ensure_attachment, client, request, check_mode, network, planned, container, False))
-        if attached.attachment is None and attached.changed and not check_mode and container is not None and network is not None:
-            connected.append((attached, container, network))
-        outcome.add_attachment(attached)
-    refreshed: t.Dict[str, t.Mapping[str, t.Any]] = {}
-    for attached, before_connect, on_network in connected:
-        container_id = str(before_connect["Id"])
-        if container_id not in refreshed:
-            refreshed[container_id] = inspect_container(client, container_id) or before_connect
-        attached.settle(attachment_view(refreshed[container_id], on_network))
+        extra = {"read_back": read_once} if request.state == "connected" else {}
+        attached = named(prefix, plan_attachment, client, request, network=network, container=container, applied=applied, **extra)
+        attached.plan.item = prefix
+        outcome.steps.append(attached)
     if purge:
         declared = {item.state.name for item in topology.networks}
         for name, network in sorted(listing.items()):
             if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared and predefined_entry(network) is None:
-                outcome.add_network(ensure_absent(client, name, True, check_mode, network))
-    return outcome
+                outcome.steps.append(plan_absent(client, name, force=True, listed=network))
 
 
 def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], network: t.Mapping[str, t.Any]) -> t.List[t.Mapping[str, t.Any]]:
@@ -271,19 +244,13 @@ def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], networ
     return [c for _id, c in sorted(unique.items()) if _endpoint_key(c, network) is not None]
 
 
-def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool, outcome: Outcome) -> Outcome:
+def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> None:
     listing = _networks_by_name(client)
     # One container list tells which containers are on which network; only those are inspected, once each.
     containers = containers_by_reference(client)
-    inspected: t.Dict[str, t.Optional[t.Dict[str, t.Any]]] = {}
+    inspect_once = functools.lru_cache(maxsize=None)(inspect_container)
 
-    def inspect_once(summary: t.Mapping[str, t.Any]) -> t.Optional[t.Dict[str, t.Any]]:
-        container_id = str(summary["Id"])
-        if container_id not in inspected:
-            inspected[container_id] = inspect_container(client, container_id)
-        return inspected[container_id]
-
-    detached: t.Set[t.Tuple[str, str]] = set()  # (container ID, network ID) disconnected for real
+    detaching: t.Set[t.Tuple[str, str]] = set()  # (container ID, network ID) the plan disconnects before removing the network
     for attachment in topology.attachments:
         request = replace(attachment.request, state="disconnected")
         network = listing.get(request.network)
@@ -291,50 +258,45 @@ def _converge_absent(client: DockerClient, topology: Topology, check_mode: bool,
             continue
         container: t.Optional[t.Mapping[str, t.Any]] = containers.get(request.container)
         if container is not None and _endpoint_key(container, network) is not None:
-            container = inspect_once(container)
-        detach = functools.partial(ensure_disconnected, client, request, check_mode, network, container, False)
-        detached_one: AttachmentResult = _named(f"attachments[{attachment.index}]", detach)
-        outcome.add_attachment(detached_one)
-        if detached_one.changed and not check_mode and container is not None:
-            detached.add((str(container["Id"]), str(network["Id"])))
+            container = inspect_once(client, str(container["Id"]))
+        prefix = f"attachments[{attachment.index}]"
+        detached_one = named(prefix, plan_disconnect, client, request, network=network, container=container, lookup_container=False)
+        detached_one.plan.item = prefix
+        outcome.steps.append(detached_one)
+        if detached_one.changed and container is not None:
+            detaching.add((str(container["Id"]), str(network["Id"])))
     names = {item.state.name for item in topology.networks}
     names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and predefined_entry(n) is None}
-    # In check mode the declared attachments are still connected: do not plan disconnecting them twice.
-    planned = {action for result in outcome.attachments for action in result.actions} if check_mode else set()
     for name in sorted(names):
         network = listing.get(name)
         if network is None:
             continue
         remaining: t.List[Attachment] = []
         for summary in attached_summaries(containers, network):
-            if (str(summary["Id"]), str(network["Id"])) in detached:
+            if (str(summary["Id"]), str(network["Id"])) in detaching:
                 continue
-            full = inspect_once(summary)
+            full = inspect_once(client, str(summary["Id"]))
             found = attachment_of(full, name, str(network["Id"])) if full is not None else None
             if found is not None:
                 remaining.append(found)
         remaining.sort(key=lambda a: a.container_name)
-        result = ensure_absent(client, name, True, check_mode, network, remaining)
-        result.actions = [action for action in result.actions if action not in planned]
-        outcome.add_network(result)
+        outcome.steps.append(plan_absent(client, name, force=True, listed=network, attachments=remaining))
+
+
+def plan(client: DockerClient, topology: Topology, *, state: str, purge: bool) -> Outcome:
+    """One plan for the whole topology: networks, attachments on the networks as planned, then what goes."""
+    outcome = Outcome()
+    if state == "absent":
+        _plan_absent(client, topology, outcome)
+    else:
+        _plan_present(client, topology, purge, outcome)
     return outcome
 
 
-def converge(client: DockerClient, topology: Topology, state: str, purge: bool, check_mode: bool) -> Outcome:
-    """Plan in check mode first; a real run follows only when the plan has changes and no errors."""
-    def once(dry_run: bool) -> Outcome:
-        outcome = Outcome()
-        try:
-            if state == "absent":
-                return _converge_absent(client, topology, dry_run, outcome)
-            return _converge_present(client, topology, purge, dry_run, outcome)
-        except (ValidationError, DockerError) as exc:
-            if not dry_run:
-                # A real run that fails partway reports what it did before the failing item.
-                exc.result = {**outcome.as_dict(), **exc.result}
-            raise
-
-    plan = once(True)
-    if check_mode or not plan.changed:
-        return plan
-    return once(False)
+def apply_outcome(client: DockerClient, outcome: Outcome) -> None:
+    """Apply a planned topology; one that fails partway reports what it did before the failing item."""
+    try:
+        apply(client, [result.plan for result in outcome.steps])
+    except (ValidationError, DockerError) as exc:
+        exc.result = {**outcome.as_dict(applied_only=True), **exc.result}
+        raise

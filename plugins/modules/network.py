@@ -531,7 +531,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._migration import MIGRATION_SPEC, check_migration
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent, plan_present
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
 
 
 def main() -> None:
@@ -562,19 +564,27 @@ def main() -> None:
         members = validated(module, lambda: member_requests(name, params["containers"]))
 
     def task(client: DockerClient) -> t.Dict[str, t.Any]:
+        # Plan first, from one look at the daemon; check mode returns the plan, a real run applies it.
         if desired is None:
-            return ensure_absent(client, name, params["force"], module.check_mode).as_dict()
-        result = ensure_present(client, desired, params["recreate"], module.check_mode)
+            result = plan_absent(client, name, force=params["force"])
+            if not module.check_mode:
+                apply(client, [result.plan])
+            return result.as_dict()
+        result = plan_present(client, desired, recreate=params["recreate"])
+        attachments = []
+        if members is not None:
+            from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
+
+            def applied() -> t.Mapping[str, t.Any]:
+                return t.cast(t.Mapping[str, t.Any], result.network)  # the network as it really is once the plan ran
+
+            network = t.cast(t.Mapping[str, t.Any], result.current)  # the network as this task leaves it, planned on
+            attachments = converge_members(client, members, mode=params["containers_mode"], network=network, applied=applied)
+        if not module.check_mode:
+            apply(client, [result.plan] + [a.plan for a in attachments])
         outcome = result.as_dict()
         if members is None:
             return outcome
-        from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import converge_members
-        from ansible_collections.dockernet.core.plugins.module_utils._prediction import with_members
-
-        attachments = converge_members(
-            client, members, params["containers_mode"], module.check_mode,
-            network=result.current, network_planned=result.current is None,
-        )
         outcome["attachments"] = [a.as_dict() for a in attachments]
         outcome["actions"] += [action for a in attachments for action in a.actions]
         outcome["changed"] = outcome["changed"] or any(a.changed for a in attachments)
@@ -587,7 +597,7 @@ def main() -> None:
                 left = [a.container for a in attachments if a.changed and a.attachment is None]
                 outcome["network"] = with_members(outcome["network"], joined, left)
             else:
-                outcome["network"] = client.get(f"/networks/{(result.current or {})['Id']}")
+                outcome["network"] = client.get(f"/networks/{(result.network or {})['Id']}")
         return outcome
 
     run(module, task)

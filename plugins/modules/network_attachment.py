@@ -258,9 +258,10 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, spec
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ensure_attachment, request_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import plan_attachment, request_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 
 
 def main() -> None:
@@ -268,7 +269,10 @@ def main() -> None:
     request = validated(module, lambda: request_from_params(module.params))
 
     def task(client: DockerClient) -> t.Dict[str, t.Any]:
-        return ensure_attachment(client, request, module.check_mode).as_dict()
+        result = plan_attachment(client, request)
+        if not module.check_mode:
+            apply(client, [result.plan])
+        return result.as_dict()
 
     run(module, task)
 

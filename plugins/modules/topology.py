@@ -205,7 +205,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, NETWORK_SPEC
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validate_items, validated
-from ansible_collections.dockernet.core.plugins.module_utils._topology import converge, topology_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._topology import apply_outcome, plan, topology_from_params
 
 
 def main() -> None:
@@ -232,7 +232,10 @@ def main() -> None:
     )
 
     def task(client: DockerClient) -> t.Dict[str, t.Any]:
-        return converge(client, topology, params["state"], params["purge"], module.check_mode).as_dict()
+        outcome = plan(client, topology, state=params["state"], purge=params["purge"])
+        if not module.check_mode:
+            apply_outcome(client, outcome)
+        return outcome.as_dict()
 
     run(module, task)
 

@@ -10,7 +10,9 @@ import typing as t
 import pytest
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import network_ref
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, ensure_disconnected
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_disconnect
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 
 NETWORK = {"Id": "f00d" * 16, "Name": "web"}
 
@@ -25,6 +27,20 @@ def test_stopped_container_is_disconnected_by_network_name(daemon: t.Any) -> Non
     container = daemon.add_container("app")
     daemon.attach(container, network, [])
     container["State"]["Running"] = False
-    ensure_disconnected(daemon, AttachmentRequest(container="app", network="web", state="disconnected"), False)
+    result = plan_disconnect(daemon, AttachmentRequest(container="app", network="web", state="disconnected"))
+    assert [step.path for step in result.plan.steps] == ["/networks/web/disconnect"]
+    apply(daemon, [result.plan])
     assert "POST /networks/web/disconnect" in daemon.calls
     assert "web" not in container["NetworkSettings"]["Networks"]
+
+
+def test_removal_takes_a_stopped_container_off_by_network_name(daemon: t.Any) -> None:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    running, stopped = daemon.add_container("up"), daemon.add_container("down")
+    daemon.attach(running, network, [])
+    daemon.attach(stopped, network, [])
+    stopped["State"]["Running"] = False
+    result = plan_absent(daemon, "web", force=True)
+    assert [step.path for step in result.plan.steps] == [
+        "/networks/web/disconnect", f"/networks/{network['Id']}/disconnect", f"/networks/{network['Id']}",
+    ]

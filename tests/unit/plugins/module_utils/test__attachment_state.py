@@ -8,17 +8,25 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
-    ensure_connected,
+    plan_connect,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+
+T = t.TypeVar("T")
 
 # What the fake daemon gives every endpoint it connects.
 FAKE_MAC = "02:42:ac:11:00:02"
 RANDOM_MAC = "6a:1f:3c:88:02:d1"
+
+
+def applied(daemon: t.Any, result: T) -> T:
+    """A real run: the plan applied to the daemon."""
+    apply(daemon, [result.plan])  # type: ignore[attr-defined]
+    return result
 
 
 def _attached(daemon: t.Any, mac: str, running: bool = True) -> t.Dict[str, t.Any]:
@@ -48,14 +56,14 @@ def test_settle_reports_a_mac_address_the_reconnect_did_not_keep(
 
 def test_a_reconnect_that_gets_another_mac_address_reports_both(daemon: t.Any) -> None:
     _attached(daemon, RANDOM_MAC)
-    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), False)
+    result = applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",)))))
     assert result.changed
     assert result.changed_mac_address == {"old": RANDOM_MAC, "new": FAKE_MAC}
 
 
 def test_a_reconnect_that_keeps_the_mac_address_reports_none(daemon: t.Any) -> None:
     _attached(daemon, FAKE_MAC)
-    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), False)
+    result = applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",)))))
     assert result.changed
     assert result.changed_mac_address is None
 
@@ -63,7 +71,7 @@ def test_a_reconnect_that_keeps_the_mac_address_reports_none(daemon: t.Any) -> N
 def test_check_mode_predicts_the_loss_of_a_mac_address_not_derived_from_the_kept_ipv4_address(daemon: t.Any) -> None:
     _attached(daemon, RANDOM_MAC)
     calls = len(daemon.calls)
-    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))), True)
+    result = plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",))))
     assert result.changed_mac_address == {"old": RANDOM_MAC, "new": None}
     assert not [c for c in daemon.calls[calls:] if not c.startswith("GET ")]
 
@@ -71,7 +79,7 @@ def test_check_mode_predicts_the_loss_of_a_mac_address_not_derived_from_the_kept
 def test_check_mode_predicts_no_loss_for_a_mac_address_derived_from_a_static_ipv4_address(daemon: t.Any) -> None:
     _attached(daemon, "02:42:0a:01:00:0a")
     request = AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",), ipv4_address="10.1.0.10"))
-    assert ensure_connected(daemon, request, True).changed_mac_address is None
+    assert plan_connect(daemon, request).changed_mac_address is None
 
 
 @pytest.mark.parametrize(("running", "endpoint"), [
@@ -80,5 +88,5 @@ def test_check_mode_predicts_no_loss_for_a_mac_address_derived_from_a_static_ipv
 ])
 def test_a_stopped_container_or_an_asked_mac_address_is_no_loss(daemon: t.Any, running: bool, endpoint: Endpoint) -> None:
     _attached(daemon, RANDOM_MAC, running=running)
-    for check_mode in (True, False):
-        assert ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=endpoint), check_mode).changed_mac_address is None
+    assert plan_connect(daemon, AttachmentRequest("app", "web", endpoint=endpoint)).changed_mac_address is None
+    assert applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=endpoint))).changed_mac_address is None

@@ -15,13 +15,22 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
     allocated,
     create_network,
-    ensure_absent,
-    ensure_present,
     explain_refusal,
+    plan_absent,
+    plan_present,
     predicted_mac_changes,
     reconnect_plan,
 )
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+T = t.TypeVar("T")
+
+
+def applied(daemon: t.Any, result: T) -> T:
+    """A real run: the plan applied to the daemon."""
+    apply(daemon, [result.plan])  # type: ignore[attr-defined]
+    return result
 
 
 def test_create_reads_the_new_network_back_with_one_inspect(daemon: t.Any) -> None:
@@ -39,26 +48,26 @@ def test_create_that_duplicated_a_name_keeps_the_oldest_network(daemon: t.Any) -
     assert daemon.calls[:3] == ["POST /networks/create", "GET /networks/web", "GET /networks"]
 
 
-def test_ensure_present_create_sends_four_requests(daemon: t.Any) -> None:
-    result = ensure_present(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]}), "on_change", False)
+def test_planning_and_applying_a_create_sends_four_requests(daemon: t.Any) -> None:
+    result = applied(daemon, plan_present(daemon, desired_from_params({"name": "web", "ipam_config": [{"subnet": "10.1.0.0/24"}]})))
     assert result.changed and result.actions == ["create network web"]
     # inspect (absent), network list (subnet overlaps), create, inspect of the new network
     assert daemon.calls == ["GET /networks/web", "GET /networks", "POST /networks/create", "GET /networks/web"]
 
 
-def test_ensure_absent_with_a_listed_network_sends_only_the_delete(daemon: t.Any) -> None:
+def test_removing_a_listed_network_sends_only_the_delete(daemon: t.Any) -> None:
     listed = daemon.get("/networks")[0] if daemon.add_network("web", "10.1.0.0/24") else None
     daemon.calls.clear()
-    result = ensure_absent(daemon, "web", True, False, listed, [])
+    result = applied(daemon, plan_absent(daemon, "web", force=True, listed=listed, attachments=[]))
     assert result.actions == ["remove network web"] and result.before["name"] == "web"
     assert daemon.calls == [f"DELETE /networks/{listed['Id']}"]
     assert not daemon.networks
 
 
-def test_ensure_absent_without_a_listing_finds_attached_containers(daemon: t.Any) -> None:
+def test_planning_a_removal_without_a_listing_finds_attached_containers(daemon: t.Any) -> None:
     network = daemon.add_network("web", "10.1.0.0/24")
     daemon.attach(daemon.add_container("app"), network, ["api"])
-    result = ensure_absent(daemon, "web", True, True)
+    result = plan_absent(daemon, "web", force=True)
     assert result.actions == ["disconnect container app from network web", "remove network web"]
 
 
@@ -128,7 +137,8 @@ def test_reconnect_plan_drops_only_the_static_addresses_outside_the_new_pools() 
 def _recreate(daemon: t.Any, check_mode: bool) -> t.Dict[str, t.Any]:
     network = daemon.add_network("web", "10.1.0.0/24")
     daemon.attach(daemon.add_container("app"), network, aliases=["api"])
-    return ensure_present(daemon, desired_from_params({"name": "web", "internal": True}), "on_change", check_mode).as_dict()
+    result = plan_present(daemon, desired_from_params({"name": "web", "internal": True}))
+    return (result if check_mode else applied(daemon, result)).as_dict()
 
 
 def test_check_mode_predicts_the_reconnects_a_recreate_reports(daemon: t.Any) -> None:

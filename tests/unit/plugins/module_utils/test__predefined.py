@@ -12,14 +12,14 @@ import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     converge_members,
-    ensure_connected,
-    ensure_disconnected,
     member_requests,
+    plan_connect,
+    plan_disconnect,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, is_dangling, matches_local_filters
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent, ensure_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent, plan_present
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import (
     ALWAYS_PREDEFINED,
     BUILTIN_NETWORKS,
@@ -164,10 +164,9 @@ def test_naming_a_predefined_network_changes_nothing(daemon: t.Any) -> None:
     daemon.add_predefined("host", "host")
     daemon.add_predefined("none", "null")
     for name in ("bridge", "host", "none"):
-        for check_mode in (True, False):
-            result = ensure_present(daemon, desired_from_params({"name": name}), "on_change", check_mode)
-            assert not result.changed and result.actions == [] and result.differences == []
-    result = ensure_present(daemon, desired_from_params({"name": "bridge", "driver": "bridge", "labels": {}}), "on_change", False)
+        result = plan_present(daemon, desired_from_params({"name": name}))
+        assert not result.changed and result.actions == [] and result.differences == []
+    result = plan_present(daemon, desired_from_params({"name": "bridge", "driver": "bridge", "labels": {}}))
     assert not result.changed
     assert changing_calls(daemon) == []
 
@@ -183,8 +182,7 @@ def test_naming_a_predefined_network_changes_nothing(daemon: t.Any) -> None:
         pytest.param({"name": "bridge", "labels": {"a": "b"}}, "never", "labels", id="recreate-never-still-says-why"),
     ],
 )
-@pytest.mark.parametrize("check_mode", [True, False], ids=["check", "apply"])
-def test_asking_a_predefined_network_for_a_change_fails_first(daemon: t.Any, params: t.Dict[str, t.Any], recreate: str, field: str, check_mode: bool) -> None:
+def test_asking_a_predefined_network_for_a_change_fails_first(daemon: t.Any, params: t.Dict[str, t.Any], recreate: str, field: str) -> None:
     daemon.add_predefined("bridge", "bridge", {DEFAULT_BRIDGE_OPTION: "true"})
     daemon.add_predefined("host", "host")
     daemon.add_predefined("none", "null")
@@ -192,21 +190,20 @@ def test_asking_a_predefined_network_for_a_change_fails_first(daemon: t.Any, par
     daemon.attach(daemon.add_container("web"), bridge)
     before = daemon.endpoints()
     with pytest.raises(ValidationError) as exc_info:
-        ensure_present(daemon, desired_from_params(params), recreate, check_mode)
+        plan_present(daemon, desired_from_params(params), recreate=recreate)
     assert exc_info.value.field == field
     assert f"network {params['name']!r}" in str(exc_info.value)
     assert changing_calls(daemon) == [] and daemon.endpoints() == before
 
 
 @pytest.mark.parametrize("force", [True, False])
-@pytest.mark.parametrize("check_mode", [True, False], ids=["check", "apply"])
-def test_removing_a_predefined_network_fails_first(daemon: t.Any, force: bool, check_mode: bool) -> None:
+def test_removing_a_predefined_network_fails_first(daemon: t.Any, force: bool) -> None:
     bridge = daemon.add_predefined("bridge", "bridge", {DEFAULT_BRIDGE_OPTION: "true"})
     daemon.add_predefined("none", "null")
     daemon.attach(daemon.add_container("web"), bridge)
     for name in ("bridge", "none"):
         with pytest.raises(ValidationError, match="state: absent cannot be applied"):
-            ensure_absent(daemon, name, force, check_mode)
+            plan_absent(daemon, name, force=force)
     assert changing_calls(daemon) == [] and len(daemon.networks) == 2
 
 
@@ -217,12 +214,12 @@ def test_connecting_to_host_fails_first_but_a_host_container_on_host_is_fine(dae
     host = daemon.add_predefined("host", "host")
     web = daemon.add_container("web")
     with pytest.raises(ValidationError, match="docker run --network host") as exc_info:
-        ensure_connected(daemon, AttachmentRequest(container="web", network="host"), False)
+        plan_connect(daemon, AttachmentRequest(container="web", network="host"))
     assert exc_info.value.field == "network"
     runner = daemon.add_container("runner", network_mode="host")
     daemon.attach(runner, host)
     daemon.calls.clear()
-    result = ensure_connected(daemon, AttachmentRequest(container="runner", network="host"), False)
+    result = plan_connect(daemon, AttachmentRequest(container="runner", network="host"))
     assert not result.changed
     assert changing_calls(daemon) == [] and ("web", "host") not in daemon.endpoints()
     assert web["NetworkSettings"]["Networks"] == {}
@@ -232,13 +229,13 @@ def test_connecting_to_host_fails_first_but_a_host_container_on_host_is_fine(dae
 def test_a_fixed_mode_container_is_not_connected_anywhere(daemon: t.Any, mode: str) -> None:
     daemon.add_network("backend", "10.1.0.0/24")
     daemon.add_container("web", network_mode=mode)
-    for check_mode in (True, False):
-        with pytest.raises(ValidationError, match=f"network mode '{mode}'"):
-            ensure_connected(daemon, AttachmentRequest(container="web", network="backend"), check_mode)
+    with pytest.raises(ValidationError, match=f"network mode '{mode}'"):
+        plan_connect(daemon, AttachmentRequest(container="web", network="backend"))
     daemon.add_container("ok")
+    backend = daemon.get("/networks/backend")
     with pytest.raises(ValidationError, match="containers\\[1\\].container"):
         # a list with one good and one impossible container changes nothing
-        converge_members(daemon, member_requests("backend", ["ok", "web"]), "exact", False, daemon.get("/networks/backend"))
+        converge_members(daemon, member_requests("backend", ["ok", "web"]), mode="exact", network=backend, applied=lambda: backend)
     assert changing_calls(daemon) == []
 
 
@@ -248,10 +245,10 @@ def test_disconnecting_a_host_container_fails_and_an_absent_one_is_no_change(dae
     daemon.attach(daemon.add_container("runner", network_mode="host"), host)
     daemon.add_container("web")
     with pytest.raises(ValidationError, match="network mode 'host'"):
-        ensure_disconnected(daemon, AttachmentRequest(container="runner", network="host", state="disconnected"), False)
+        plan_disconnect(daemon, AttachmentRequest(container="runner", network="host", state="disconnected"))
     # not there: nothing to refuse, nothing to do
-    assert not ensure_disconnected(daemon, AttachmentRequest(container="web", network="host", state="disconnected"), False).changed
-    assert not ensure_disconnected(daemon, AttachmentRequest(container="runner", network="backend", state="disconnected"), False).changed
+    assert not plan_disconnect(daemon, AttachmentRequest(container="web", network="host", state="disconnected")).changed
+    assert not plan_disconnect(daemon, AttachmentRequest(container="runner", network="backend", state="disconnected")).changed
     assert changing_calls(daemon) == []
 
 

@@ -8,11 +8,20 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, ensure_connected
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import ensure_absent
-from ansible_collections.dockernet.core.plugins.module_utils._topology import converge, topology_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent
+from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+from ansible_collections.dockernet.core.plugins.module_utils._topology import apply_outcome, plan, topology_from_params
+
+T = t.TypeVar("T")
+
+
+def applied(daemon: t.Any, result: T) -> T:
+    """A real run: the plan applied to the daemon."""
+    apply(daemon, [result.plan])  # type: ignore[attr-defined]
+    return result
 
 
 def before_connect(daemon: t.Any, hook: t.Callable[[str, t.Mapping[str, t.Any]], None]) -> None:
@@ -44,7 +53,7 @@ def test_a_connect_that_lost_a_race_to_the_same_endpoint_converges(daemon: t.Any
     daemon.add_network("web", "10.1.0.0/24")
     daemon.add_container("app")
     concurrent_run_connects(daemon, ["api"])
-    result = ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["api"])), False)
+    result = applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["api"]))))
     assert result.attachment is not None and result.attachment["network"] == "web"
     assert daemon.endpoints() == {("app", "web")}
 
@@ -54,7 +63,7 @@ def test_a_connect_that_lost_a_race_to_other_settings_says_so(daemon: t.Any) -> 
     daemon.add_container("app")
     concurrent_run_connects(daemon, ["other"])
     with pytest.raises(DockerError, match="connected to network 'web' by someone else during the task, with other settings: aliases"):
-        ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["api"])), False)
+        applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["api"]))))
 
 
 def test_a_reconnect_whose_container_disappears_names_it(daemon: t.Any) -> None:
@@ -67,7 +76,7 @@ def test_a_reconnect_whose_container_disappears_names_it(daemon: t.Any) -> None:
 
     before_connect(daemon, removed)
     with pytest.raises(DockerError, match="container 'app' or network 'web' disappeared during the task"):
-        ensure_connected(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["new"])), False)
+        applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=Endpoint(aliases=["new"]))))
 
 
 def test_a_topology_that_fails_partway_reports_what_it_did(daemon: t.Any) -> None:
@@ -84,7 +93,7 @@ def test_a_topology_that_fails_partway_reports_what_it_did(daemon: t.Any) -> Non
 
     before_connect(daemon, remove_b)
     with pytest.raises(DockerError) as failure:
-        converge(daemon, topology, "present", False, False)
+        apply_outcome(daemon, plan(daemon, topology, state="present", purge=False))
     assert str(failure.value).startswith("attachments[1]: ")
     assert failure.value.result["changed"] is True
     assert failure.value.result["actions"] == ["create network n0", "connect container a to network n0"]
@@ -94,5 +103,5 @@ def test_removing_a_network_someone_else_removed_meanwhile_is_no_change(daemon: 
     daemon.add_network("web", "10.1.0.0/24")
     listed = daemon.get("/networks")[0]
     daemon.networks.clear()
-    result = ensure_absent(daemon, "web", True, False, listed, [])
+    result = applied(daemon, plan_absent(daemon, "web", force=True, listed=listed, attachments=[]))
     assert not result.changed and result.actions == []

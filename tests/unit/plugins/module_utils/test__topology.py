@@ -8,8 +8,16 @@ import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
-from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, attached_summaries, converge, topology_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, apply_outcome, attached_summaries, plan, topology_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+
+
+def converge(daemon: t.Any, topology: t.Any, state: str, check_mode: bool) -> t.Any:
+    """What the topology module does: plan, and apply outside check mode."""
+    outcome = plan(daemon, topology, state=state, purge=False)
+    if not check_mode:
+        apply_outcome(daemon, outcome)
+    return outcome
 
 
 def net(name: str, *subnets: str, **extra: t.Any) -> t.Dict[str, t.Any]:
@@ -65,11 +73,11 @@ def test_attached_summaries_finds_containers_by_network_name_or_id(daemon: t.Any
 
 def test_converging_inspects_each_container_once_after_connecting(daemon: t.Any) -> None:
     topology = shop(daemon)
-    outcome = converge(daemon, topology, "present", False, False)
+    outcome = converge(daemon, topology, "present", False)
     assert daemon.endpoints() == {(f"c{j}", f"n{i}") for i in range(3) for j in range(2)}
     container_inspects = [c for c in daemon.calls if c.startswith("GET /containers/") and c.endswith("/json") and c != "GET /containers/json"]
-    # one per container in the plan, in the real run, and once more after all connects (not once per connect)
-    assert len(container_inspects) == 3 * 2
+    # one per container while planning, and once more after all connects (not once per connect)
+    assert len(container_inspects) == 2 * 2
     assert [c for c in daemon.calls if c.startswith("GET /networks/")] == [f"GET /networks/n{i}" for i in range(3)]
     views = {(a.container, a.network): a.attachment for a in outcome.attachments}
     assert views[("c1", "n2")] is not None and views[("c1", "n2")]["aliases"] == ["s2-1"]
@@ -77,35 +85,46 @@ def test_converging_inspects_each_container_once_after_connecting(daemon: t.Any)
 
 def test_converged_topology_sends_lists_and_one_inspect_per_container(daemon: t.Any) -> None:
     topology = shop(daemon)
-    converge(daemon, topology, "present", False, False)
+    converge(daemon, topology, "present", False)
     daemon.calls.clear()
-    outcome = converge(daemon, topology, "present", False, False)
+    outcome = converge(daemon, topology, "present", False)
     assert not outcome.changed
     assert sorted(daemon.calls) == sorted(["GET /networks", "GET /containers/json"] + [f"GET /containers/{c}/json" for c in sorted(daemon.containers)])
 
 
-def test_removing_a_topology_inspects_each_container_once_per_pass(daemon: t.Any) -> None:
+def test_removing_a_topology_inspects_each_container_once(daemon: t.Any) -> None:
     topology = shop(daemon)
-    converge(daemon, topology, "present", False, False)
-    planned = converge(daemon, topology, "absent", False, True)
+    converge(daemon, topology, "present", False)
+    planned = converge(daemon, topology, "absent", True)
     daemon.calls.clear()
-    outcome = converge(daemon, topology, "absent", False, False)
+    outcome = converge(daemon, topology, "absent", False)
     assert outcome.as_dict()["actions"] == planned.as_dict()["actions"]
     assert not daemon.networks and not daemon.endpoints()
     reads = [c for c in daemon.calls if c.startswith("GET")]
-    # plan and real run: the network list, the container list and one inspect per container each
-    assert len(reads) == 2 * (2 + 2)
+    # one plan: the network list, the container list and one inspect per container
+    assert len(reads) == 2 + 2
     assert sum(c.endswith("/disconnect") for c in daemon.calls) == 6 and sum(c.startswith("DELETE") for c in daemon.calls) == 3
 
 
 def test_removing_a_topology_disconnects_undeclared_containers_too(daemon: t.Any) -> None:
     topology = shop(daemon, networks=1, containers=1)
-    converge(daemon, topology, "present", False, False)
+    converge(daemon, topology, "present", False)
     daemon.attach(daemon.add_container("stray"), next(iter(daemon.networks.values())))
-    planned = converge(daemon, topology, "absent", False, True)
+    planned = converge(daemon, topology, "absent", True)
     assert planned.as_dict()["actions"] == [
         "disconnect container c0 from network n0", "disconnect container stray from network n0", "remove network n0",
     ]
-    outcome = converge(daemon, topology, "absent", False, False)
+    outcome = converge(daemon, topology, "absent", False)
     assert outcome.as_dict()["actions"] == planned.as_dict()["actions"]
     assert not daemon.networks and not daemon.endpoints()
+
+
+def test_a_recreated_network_reports_its_new_id_in_unchanged_attachments(daemon: t.Any) -> None:
+    old = daemon.add_network("n0", "10.9.0.0/24", labels={TOPOLOGY_LABEL: "shop"})
+    daemon.attach(daemon.add_container("c0"), old)
+    topology = topology_from_params("shop", [net("n0", "10.8.0.0/24")], [{"container": "c0", "network": "n0"}])
+    outcome = converge(daemon, topology, "present", False)
+    (new,) = daemon.networks.values()
+    assert new["Id"] != old["Id"] and daemon.endpoints() == {("c0", "n0")}
+    (attached,) = outcome.attachments
+    assert not attached.changed and attached.attachment is not None and attached.attachment["network_id"] == new["Id"]
