@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """Plan one container's endpoint on one network; _plan.apply sends it.
 
 The one implementation behind network_attachment, the network module's
@@ -433,8 +434,6 @@ def plan_attachment(client: DockerClient, request: AttachmentRequest, **looked_u
         looked_up.pop("read_back", None)
         return plan_disconnect(client, request, **looked_up)
     return plan_connect(client, request, **looked_up)
-
-
 
 
 def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:

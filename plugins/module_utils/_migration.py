@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """community.docker.docker_network options whose meaning differs here, and what to write instead.
 
 The spellings that mean the same (network_name, ipam_driver_options) are plain aliases in the

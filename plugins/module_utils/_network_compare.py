@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """Pure comparison of a desired and an actual network, and the Engine API create body, both derived from NETWORK_FIELDS."""
 
 from __future__ import annotations

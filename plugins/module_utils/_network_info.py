@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """What network_info returns: one network or a listing, with members, as a summary, and the engine's facts."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """The network table, and the desired and the actual state of one network, normalised to the same shape.
 
 NETWORK_FIELDS declares each network setting once; the argument spec, the desired and the actual

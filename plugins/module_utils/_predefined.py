@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """The networks an engine creates by itself, and the containers whose network mode is fixed.
 
 The one table of pre-defined networks: every module asks here whether a network is the

@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """HTTP to the Docker daemon: unix sockets, TCP and TLS with the standard library, SSH through the SDK.
 
 Every task is a fresh Python process, and importing requests (about 110 ms here) and the Docker SDK

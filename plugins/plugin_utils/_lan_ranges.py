@@ -1,6 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """Per-host address ranges of one macvlan (or ipvlan) network shared by several Docker hosts on a LAN.
 
 Every host's Docker IPAM hands out addresses only from its own ``ip_range``; two hosts given
