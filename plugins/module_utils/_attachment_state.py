@@ -286,8 +286,10 @@ def plan_connect(
     container_id, path = str(container["Id"]), f"/networks/{net_id or net_name}"
     if actual is not None:
         note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None)
-        result.plan.add(f"disconnect container {cname} from network {net_name}", f"{path}/disconnect", {"Container": container_id, "Force": True},
-                        perform=lambda client: disconnect(client, str(resolve()["Id"]), container_id, force=True))
+        running = is_running(container)
+        result.plan.add(f"disconnect container {cname} from network {net_name}", f"/networks/{network_ref(looked_up, running)}/disconnect",
+                        {"Container": container_id, "Force": True},
+                        perform=lambda client: disconnect(client, network_ref(resolve(), running), container_id, force=True))
     send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
     result.plan.add(f"connect container {cname} to network {net_name}", f"{path}/connect", connect_body(container_id, target), perform=send)
     predict(result, container, net_name, net_id, target, request.endpoint.mac_address)

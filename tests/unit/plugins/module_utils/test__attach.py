@@ -1,7 +1,7 @@
 # Copyright (c) dockernet.core contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""How a disconnect names the network: by ID for a running container, by name for a stopped one."""
+"""How a disconnect names the network: by ID for a running container, by name for a stopped one (a removal, a disconnect, a reconnect)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import typing as t
 import pytest
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import network_ref
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_disconnect
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect, plan_disconnect
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 
@@ -44,3 +45,14 @@ def test_removal_takes_a_stopped_container_off_by_network_name(daemon: t.Any) ->
     assert [step.path for step in result.plan.steps] == [
         "/networks/web/disconnect", f"/networks/{network['Id']}/disconnect", f"/networks/{network['Id']}",
     ]
+
+
+def test_reconnect_takes_a_stopped_container_off_by_network_name(daemon: t.Any) -> None:
+    network = daemon.add_network("web", "10.1.0.0/24")
+    container = daemon.add_container("app")
+    daemon.attach(container, network, ["old"])
+    container["State"]["Running"] = False
+    result = plan_connect(daemon, AttachmentRequest(container="app", network="web", endpoint=Endpoint(aliases=("new",)), purge_aliases=True))
+    assert [step.path for step in result.plan.steps] == ["/networks/web/disconnect", f"/networks/{network['Id']}/connect"]
+    apply(daemon, [result.plan])
+    assert "new" in container["NetworkSettings"]["Networks"]["web"]["Aliases"]

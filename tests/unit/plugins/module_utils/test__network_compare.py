@@ -482,7 +482,7 @@ OVERLAY_INSPECT = _inspect(Driver="overlay", Scope="swarm", Attachable=True, Opt
     ],
 )
 def test_engine_added_options_through_comparable_actual(params: t.Dict[str, t.Any], inspect: t.Dict[str, t.Any], expected: t.List[t.Any]) -> None:
-    """As ensure_present compares: the actual state made comparable for the desired one, then compared."""
+    """As plan_present compares: the actual state made comparable for the desired one, then compared."""
     desired = desired_from_params({"name": "backend", **params})
     actual = comparable_actual(actual_from_inspect(inspect), desired)
     assert [d.as_dict() for d in network_differences(desired, actual)] == expected
