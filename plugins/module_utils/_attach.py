@@ -56,7 +56,7 @@ def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_i
     if endpoint is None:
         return None
     state = container.get("State") or {}
-    running = bool(state.get("Running"))
+    running = is_running(container)
     return Attachment(
         container_id=str(container["Id"]),
         container_name=container_name(container),

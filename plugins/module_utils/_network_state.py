@@ -298,7 +298,7 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
             "would be lost. Start those containers (or disconnect them) first",
         )
     steps, plan = Recreate(result, actual_raw, target, attachments), result.plan
-    plan_removal(plan, name, str(actual_raw["Id"]), attachments)
+    plan_removal(plan, name, actual_raw, attachments)
     plan.add(f"create network {name}", "/networks/create", create_body(target), perform=steps.create)
     for attachment in attachments:
         plan.add(f"connect container {attachment.container_name} to network {name}", f"/networks/{name}/connect",
@@ -318,13 +318,12 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
     result.network = with_members(predicted, rejoined, [])
 
 
-def plan_removal(plan: Plan, name: str, network_id: str, attachments: t.Sequence[Attachment]) -> None:
-    """The steps that remove a network: disconnect each container, then delete it."""
+def plan_removal(plan: Plan, name: str, network: t.Mapping[str, t.Any], attachments: t.Sequence[Attachment]) -> None:
+    """The steps that remove a network (its inspect or list result): disconnect each container, then delete it."""
     for attachment in attachments:
-        reference = network_ref({"Id": network_id, "Name": name}, attachment.running)
-        plan.add(f"disconnect container {attachment.container_name} from network {name}", f"/networks/{reference}/disconnect",
-                 {"Container": attachment.container_id, "Force": True})
-    plan.add(f"remove network {name}", f"/networks/{network_id}", method="DELETE")
+        plan.add(f"disconnect container {attachment.container_name} from network {name}",
+                 f"/networks/{network_ref(network, attachment.running)}/disconnect", {"Container": attachment.container_id, "Force": True})
+    plan.add(f"remove network {name}", f"/networks/{network['Id']}", method="DELETE")
 
 
 def plan_present(
@@ -410,7 +409,7 @@ def plan_absent(
             f"network {name!r} has containers attached: {', '.join(a.container_name for a in attachments)}. "
             "Set force: true to disconnect them first, or disconnect them yourself"
         )
-    plan_removal(result.plan, name, str(actual_raw["Id"]), attachments)
+    plan_removal(result.plan, name, actual_raw, attachments)
     result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
     result.network = None
     return result
