@@ -147,22 +147,9 @@ eco_ip() {
 }
 
 # eco_path_without_docker: $PATH with no docker command, as in an execution environment (which
-# has no docker CLI). A directory that holds one (/usr/bin too, where Debian's docker.io put it) is
-# replaced by a copy made of links to its other commands, under $DN_TMP/eco-nodocker/.
+# has no docker CLI); the role_overlay integration target builds its PATH with the same script.
 eco_path_without_docker() {
-    local dir kept=() IFS=: index=0 mirror
-    for dir in $PATH; do
-        if [[ -x "$dir/docker" ]]; then
-            index=$((index + 1))
-            mirror="$DN_TMP/eco-nodocker/$index"
-            rm -rf "$mirror" && mkdir -p "$mirror"
-            ln -s "$dir"/* "$mirror"/ && rm -f "$mirror/docker"
-            kept+=("$mirror")
-        else
-            kept+=("$dir")
-        fi
-    done
-    printf '%s' "${kept[*]}"
+    sh "$DN_COLLECTION_DIR/tests/integration/targets/setup_docker/files/path_without_docker.sh" "$DN_TMP/eco-nodocker"
 }
 
 # eco_claim_demo_objects: the demo uses fixed names. Start from none of them, and only remove
