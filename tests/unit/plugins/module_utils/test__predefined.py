@@ -264,7 +264,7 @@ def test_a_topology_cannot_declare_a_predefined_network(name: str) -> None:
 
 def test_a_topology_may_attach_to_the_default_bridge() -> None:
     topology = topology_from_params("shop", [], [{"container": "web", "network": "bridge"}])
-    assert topology.attachments[0].request.network == "bridge"
+    assert topology.attachments[0].network == "bridge"
 
 
 def test_prune_never_selects_a_predefined_network() -> None:
