@@ -3,7 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """What the network and the endpoint tables are made of: one Option per task option, and one comparison.
-
 Below _network_spec and _endpoint, and free of Ansible, so both tables and their tests share it.
 """
 
@@ -40,9 +39,8 @@ def compare_values(field: str, desired: t.Any, actual: t.Any) -> t.List[Differen
 class Option:
     """One task option, declared once: how Ansible takes it and the Engine API key it maps to.
 
-    api is the key's dotted path in the create or connect body, which is also where the inspect
-    result reports it ("" for an option that is not sent as such). min_api is the first Engine API
-    that knows the key.
+    api: the key's dotted path in the create or connect body and in the inspect result ("" when not sent
+    as such); min_api: the first Engine API that knows the key.
     """
 
     name: str
@@ -59,10 +57,8 @@ class Option:
         spec: t.Dict[str, t.Any] = {"type": self.type}
         for key, value in (("aliases", list(self.aliases)), ("elements", self.elements),
                            ("choices", list(self.choices or ())), ("default", self.default), ("required", self.required)):
-            if value:
+            if value or (key == "default" and value is False):
                 spec[key] = value
-        if self.default is False:
-            spec["default"] = False
         return spec
 
 
@@ -94,8 +90,7 @@ def first_overlap(
 ) -> t.Optional[t.Tuple[t.Any, t.Any, t.Any]]:
     """The first pair of subnets of the same IP family that overlap, as (mine, theirs, their owner); None when none do.
 
-    Both sides are (CIDR text, owner) pairs; text that is not a CIDR is skipped. The one overlap
-    check behind pools within a network, declared networks of a topology and the daemon's networks.
+    Both sides are (CIDR text, owner) pairs; text that is not a CIDR is skipped.
     """
     def parsed(pairs: t.Iterable[t.Tuple[str, t.Any]]) -> t.List[t.Tuple[t.Any, t.Any]]:
         result = []
@@ -107,8 +102,7 @@ def first_overlap(
         return result
 
     others = parsed(theirs)
-    for entry in parsed(mine):
-        subnet = entry[0]
+    for subnet, _owner in parsed(mine):
         for other, owner in others:
             if subnet.version == other.version and subnet.overlaps(other):
                 return subnet, other, owner
