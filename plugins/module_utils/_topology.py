@@ -14,7 +14,7 @@ import functools
 import typing as t
 from dataclasses import dataclass, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import attachment_of
+from ansible_collections.dockernet.core.plugins.module_utils._attach import attachment_of, container_name
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
     AttachmentRequest,
     AttachmentResult,
@@ -24,10 +24,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import actual_endpoint, addresses_outside
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, network_subnets, plan_absent, plan_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, plan_absent, plan_present
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply, named
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import ALWAYS_PREDEFINED, PREDEFINED_BY_NAME, predefined_entry, refusal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
@@ -159,15 +158,13 @@ def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.An
     return None
 
 
-def _after_reconnect(container: t.Dict[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The container as a recreate reconnects it: without the static addresses that no longer fit."""
-    key = _endpoint_key(container, network)
-    if key is None:
+def _after_reconnect(container: t.Dict[str, t.Any], recreated: NetworkResult) -> t.Dict[str, t.Any]:
+    """The container as the planned recreate reconnects it: without the static addresses it drops."""
+    outside = {a for d in recreated.dropped_addresses if d["container"] == container_name(container) for a in d["addresses"]}
+    key = _endpoint_key(container, t.cast(t.Mapping[str, t.Any], recreated.current))
+    if not outside or key is None:
         return container
     networks = container["NetworkSettings"]["Networks"]
-    outside = set(addresses_outside(actual_endpoint(container, networks[key]), network_subnets(network)))
-    if not outside:
-        return container
     config = {k: v for k, v in (networks[key].get("IPAMConfig") or {}).items()
               if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in outside)}
     settings = {**networks[key], "IPAMConfig": config}
@@ -202,8 +199,8 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
             )
         if container is not None and request.container in needs_inspect:
             container = inspect_once(container["Id"])
-        if container is not None and result is not None and result.changed and request.network in listing:
-            container = _after_reconnect(container, network)  # a recreate brings it back without what no longer fits
+        if container is not None and result is not None:
+            container = _after_reconnect(container, result)
         applied = None if result is None else functools.partial(getattr, result, "network")
         outcome.add(prefix, plan_attachment, client, request, network=network, container=container, applied=applied,
                     read_back=read_once)
