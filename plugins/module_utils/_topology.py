@@ -33,6 +33,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
 
 TOPOLOGY_LABEL = "dockernet.topology"
 Result = t.TypeVar("Result", NetworkResult, AttachmentResult)
+Listed = t.Dict[str, t.Dict[str, t.Any]]  # the network list by name, the container list by name and ID
 
 
 @dataclass(frozen=True)
@@ -111,16 +112,14 @@ class Outcome:
     def changed(self) -> bool:
         return any(r.changed for r in self.steps)
 
-    def summary(self) -> t.Dict[str, t.Any]:
-        def count(results: t.Sequence[t.Any]) -> t.Dict[str, int]:
-            changed = sum(1 for r in results if r.changed)
-            return {"total": len(results), "changed": changed, "unchanged": len(results) - changed}
-        return {"networks": count(self.networks), "attachments": count(self.attachments)}
-
     def as_dict(self, applied_only: bool = False) -> t.Dict[str, t.Any]:
         """The module's result; applied_only renders only the steps a real run applied before it failed."""
         def plain(result: t.Union[NetworkResult, AttachmentResult]) -> t.Dict[str, t.Any]:
             return {k: v for k, v in result.as_dict().items() if k != "diff"}
+
+        def count(results: t.Sequence[t.Any]) -> t.Dict[str, int]:
+            changed = sum(1 for r in results if r.changed)
+            return {"total": len(results), "changed": changed, "unchanged": len(results) - changed}
 
         def side(name: str) -> t.Dict[str, t.Any]:
             return {
@@ -135,7 +134,7 @@ class Outcome:
             "networks": [{"name": r.name, **plain(r)} for r in self.networks],
             "attachments": [plain(r) for r in self.attachments],
             "actions": actions,
-            "summary": self.summary(),
+            "summary": {"networks": count(self.networks), "attachments": count(self.attachments)},
             "diff": {"before": side("before"), "after": side("after")},
         }
 
@@ -158,23 +157,23 @@ def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.An
     return None
 
 
-def _after_reconnect(container: t.Dict[str, t.Any], recreated: NetworkResult) -> t.Dict[str, t.Any]:
+def _after_reconnect(container: t.Dict[str, t.Any], result: NetworkResult) -> t.Dict[str, t.Any]:
     """The container as the planned recreate reconnects it: without the static addresses it drops."""
-    outside = {a for d in recreated.dropped_addresses if d["container"] == container_name(container) for a in d["addresses"]}
-    key = _endpoint_key(container, t.cast(t.Mapping[str, t.Any], recreated.current))
-    if not outside or key is None:
+    gone = {a for d in result.dropped_addresses if d["container"] == container_name(container) for a in d["addresses"]}
+    key = _endpoint_key(container, t.cast(t.Mapping[str, t.Any], result.current))
+    if not gone or key is None:
         return container
     networks = container["NetworkSettings"]["Networks"]
     config = {k: v for k, v in (networks[key].get("IPAMConfig") or {}).items()
-              if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in outside)}
+              if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in gone)}
     settings = {**networks[key], "IPAMConfig": config}
     return {**container, "NetworkSettings": {**container["NetworkSettings"], "Networks": {**networks, key: settings}}}
 
 
-def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome: Outcome) -> None:
-    listing = _networks_by_name(client)
+def _plan_present(
+    client: DockerClient, topology: Topology, listing: Listed, containers: Listed, purged: t.Set[str], outcome: Outcome,
+) -> None:
     known = list(listing.values())  # overlaps among the declared networks are refused by topology_from_params
-    containers = containers_by_reference(client)
     planned: t.Dict[str, NetworkResult] = {}
     for index, item in enumerate(topology.networks):
         name = item.state.name
@@ -204,11 +203,8 @@ def _plan_present(client: DockerClient, topology: Topology, purge: bool, outcome
         applied = None if result is None else functools.partial(getattr, result, "network")
         outcome.add(prefix, plan_attachment, client, request, network=network, container=container, applied=applied,
                     read_back=read_once)
-    if purge:
-        declared = {item.state.name for item in topology.networks}
-        for name, network in sorted(listing.items()):
-            if (network.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and name not in declared and predefined_entry(network) is None:
-                outcome.add("", plan_absent, client, name, force=True, listed=network)
+    for name in sorted(purged):
+        outcome.add("", plan_absent, client, name, force=True, listed=listing[name])
 
 
 def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], network: t.Mapping[str, t.Any]) -> t.List[t.Mapping[str, t.Any]]:
@@ -217,10 +213,9 @@ def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], networ
     return [c for _id, c in sorted(unique.items()) if _endpoint_key(c, network) is not None]
 
 
-def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> None:
-    listing = _networks_by_name(client)
-    # One container list tells which containers are on which network; only those are inspected, once each.
-    containers = containers_by_reference(client)
+def _plan_absent(
+    client: DockerClient, topology: Topology, listing: Listed, containers: Listed, names: t.Set[str], outcome: Outcome,
+) -> None:
     inspect_once = functools.lru_cache(maxsize=None)(inspect_container)
     detaching: t.Set[t.Tuple[str, str]] = set()  # (container ID, network ID) the plan disconnects before removing the network
     for index, request in enumerate(topology.attachments):
@@ -234,8 +229,6 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
                                network=network, container=container, lookup_container=False)
         if detached.changed and container is not None:
             detaching.add((str(container["Id"]), str(network["Id"])))
-    names = {item.state.name for item in topology.networks}
-    names |= {name for name, n in listing.items() if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and predefined_entry(n) is None}
     for name in sorted(names & set(listing)):
         network = listing[name]
         network_id = str(network["Id"])
@@ -248,11 +241,16 @@ def _plan_absent(client: DockerClient, topology: Topology, outcome: Outcome) -> 
 
 def plan(client: DockerClient, topology: Topology, *, state: str, purge: bool) -> Outcome:
     """One plan for the whole topology: networks, attachments on the networks as planned, then what goes."""
-    outcome = Outcome()
+    outcome, listing = Outcome(), _networks_by_name(client)
+    # One container list tells which containers are on which network; only those are inspected, once each.
+    containers = containers_by_reference(client)
+    declared = {item.state.name for item in topology.networks}
+    labelled = {name for name, n in listing.items()
+                if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and predefined_entry(n) is None}
     if state == "absent":
-        _plan_absent(client, topology, outcome)
+        _plan_absent(client, topology, listing, containers, declared | labelled, outcome)
     else:
-        _plan_present(client, topology, purge, outcome)
+        _plan_present(client, topology, listing, containers, labelled - declared if purge else set(), outcome)
     return outcome
 
 
