@@ -49,17 +49,14 @@ def parse_timestamp(text: str) -> t.Optional[datetime.datetime]:
         return datetime.datetime.fromtimestamp(float(text), tz=datetime.timezone.utc)
     except (ValueError, OverflowError, OSError):  # not a number, or one out of the platform's range (inf, 1e20)
         pass
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", text)
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", text)
     if not match:
         return None
-    date, clock, fraction, zone = match.groups()
-    clock = clock or "00:00:00"
-    if clock.count(":") == 1:
-        clock += ":00"
+    date, minutes, seconds, fraction, zone = match.groups()
     micro = (fraction or ".0")[1:7].ljust(6, "0")
     zone = "+00:00" if zone in (None, "Z") else (zone if ":" in zone else zone[:3] + ":" + zone[3:])
     try:
-        return datetime.datetime.fromisoformat(f"{date}T{clock}.{micro}{zone}")
+        return datetime.datetime.fromisoformat(f"{date}T{minutes or '00:00'}{seconds or ':00'}.{micro}{zone}")
     except ValueError:
         return None
 
