@@ -37,11 +37,8 @@ def compare_values(field: str, desired: t.Any, actual: t.Any) -> t.List[Differen
 
 @dataclass(frozen=True)
 class Option:
-    """One task option, declared once: how Ansible takes it and the Engine API key it maps to.
-
-    api: the key's dotted path in the create or connect body and in the inspect result ("" when not sent
-    as such); min_api: the first Engine API that knows the key.
-    """
+    """One task option, declared once: how Ansible takes it and the Engine API key it maps to. api: the key's
+    dotted path in the create/connect body and the inspect result ("" when not sent); min_api: its first API."""
 
     name: str
     type: str = "str"
@@ -88,10 +85,7 @@ def put(body: t.Dict[str, t.Any], path: str, value: t.Any) -> None:
 def first_overlap(
     mine: t.Iterable[t.Tuple[str, t.Any]], theirs: t.Iterable[t.Tuple[str, t.Any]],
 ) -> t.Optional[t.Tuple[t.Any, t.Any, t.Any]]:
-    """The first pair of subnets of the same IP family that overlap, as (mine, theirs, their owner); None when none do.
-
-    Both sides are (CIDR text, owner) pairs; text that is not a CIDR is skipped.
-    """
+    """The first overlapping pair of same-family subnets: (mine, theirs, their owner); text not a CIDR is skipped."""
     def parsed(pairs: t.Iterable[t.Tuple[str, t.Any]]) -> t.List[t.Tuple[t.Any, t.Any]]:
         result = []
         for text, owner in pairs:

@@ -57,11 +57,8 @@ MODE_ONLY_NETWORKS = frozenset(entry.name for entry in PREDEFINED if entry.mode_
 
 
 def predefined_entry(network: t.Mapping[str, t.Any]) -> t.Optional[Predefined]:
-    """The table entry a network inspect (or list) result may be, before asking where it runs (pure).
-
-    The default bridge is recognised by its option as well as its name (Podman lists its default
-    network as bridge), the swarm routing mesh by its Ingress flag whatever its name.
-    """
+    """The table entry a network inspect (or list) result may be, before asking where it runs (pure). The default
+    bridge is known by its option too (Podman lists its own as bridge), the routing mesh by its Ingress flag."""
     if str((network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION)) == "true":
         return PREDEFINED_BY_NAME["bridge"]
     if network.get("Ingress") is True:

@@ -108,10 +108,6 @@ class Outcome:
     def attachments(self) -> t.List[AttachmentResult]:
         return [r for r in self.steps if isinstance(r, AttachmentResult)]
 
-    @property
-    def changed(self) -> bool:
-        return any(r.changed for r in self.steps)
-
     def as_dict(self, applied_only: bool = False) -> t.Dict[str, t.Any]:
         """The module's result; applied_only renders only the steps a real run applied before it failed."""
         def plain(result: t.Union[NetworkResult, AttachmentResult]) -> t.Dict[str, t.Any]:

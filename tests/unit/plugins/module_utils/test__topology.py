@@ -88,7 +88,7 @@ def test_converged_topology_sends_lists_and_one_inspect_per_container(daemon: t.
     converge(daemon, topology, "present", False)
     daemon.calls.clear()
     outcome = converge(daemon, topology, "present", False)
-    assert not outcome.changed
+    assert not outcome.as_dict()["changed"]
     assert sorted(daemon.calls) == sorted(["GET /networks", "GET /containers/json"] + [f"GET /containers/{c}/json" for c in sorted(daemon.containers)])
 
 
