@@ -51,12 +51,9 @@ class Option:
     min_api: t.Optional[str] = None
 
     def argument_spec(self) -> t.Dict[str, t.Any]:
-        spec: t.Dict[str, t.Any] = {"type": self.type}
-        for key, value in (("aliases", list(self.aliases)), ("elements", self.elements),
-                           ("choices", list(self.choices or ())), ("default", self.default), ("required", self.required)):
-            if value or (key == "default" and value is False):
-                spec[key] = value
-        return spec
+        given = {"aliases": list(self.aliases), "elements": self.elements, "choices": list(self.choices or ()),
+                 "default": self.default, "required": self.required}
+        return {"type": self.type, **{k: v for k, v in given.items() if v or (k == "default" and v is False)}}
 
 
 def argument_spec(options: t.Iterable[Option]) -> Spec:

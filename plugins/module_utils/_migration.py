@@ -38,10 +38,8 @@ def _containers_advice(connected: t.Optional[t.Sequence[t.Any]], appends: t.Opti
         if appends is not None:
             advice += f"; with a containers list, containers_mode: {mode} means what appends: {str(appends).lower()} did"
         return advice
-    if mode == "append":
-        advice = "with containers_mode: append (containers not listed stay attached)"
-    else:
-        advice = "(containers_mode: exact, the default, disconnects the containers not listed)"
+    advice = ("with containers_mode: append (containers not listed stay attached)" if appends
+              else "(containers_mode: exact, the default, disconnects the containers not listed)")
     return (
         f"write containers: [{', '.join(str(value) for value in connected)}] {advice}; unlike connected, a container that "
         "does not exist fails the task instead of being skipped, and an item may be a dict with endpoint settings "

@@ -19,6 +19,7 @@ if t.TYPE_CHECKING:
     from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 
 DEFAULT_BRIDGE_OPTION = "com.docker.network.bridge.default_bridge"
+MODE_FIX = "a container gets such a network mode only when it is created (docker run --network ...), so it cannot be connected to or disconnected from networks"
 
 ALWAYS = ""
 ON_SWARM = "swarm"
@@ -97,9 +98,6 @@ def refuse_change(entry: Predefined, name: str, differences: t.Sequence[Differen
 
 def refuse_removal(entry: Predefined, name: str) -> ValidationError:
     return ValidationError("state", refusal(entry, name, "state: absent"))
-
-
-MODE_FIX = "a container gets such a network mode only when it is created (docker run --network ...), so it cannot be connected to or disconnected from networks"
 
 
 def check_attachable(
