@@ -37,23 +37,18 @@ Listed = t.Dict[str, t.Dict[str, t.Any]]  # the network list by name, the contai
 
 
 @dataclass(frozen=True)
-class NetworkItem:
-    state: NetworkState
-    recreate: str
-
-
-@dataclass(frozen=True)
 class Topology:
     name: str
-    networks: t.Tuple[NetworkItem, ...]
+    networks: t.Tuple[NetworkState, ...]
     attachments: t.Tuple[AttachmentRequest, ...]
+    recreate: t.Mapping[str, str]  # each declared network's recreate option
 
 
 def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]], attachments: t.Sequence[t.Mapping[str, t.Any]]) -> Topology:
     """Validate every item before anything is sent (pure). Errors name the item, as networks[2].subnet."""
     check_name("name", name)
-    items = []
-    seen: t.Dict[str, int] = {}
+    states: t.List[NetworkState] = []
+    recreate: t.Dict[str, str] = {}
     for index, params in enumerate(networks):
         state = named(f"networks[{index}]", desired_from_params, params)
         if state.name in ALWAYS_PREDEFINED:
@@ -62,16 +57,17 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
                 f"networks[{index}].name",
                 refusal(PREDEFINED_BY_NAME[state.name], state.name, declaring) + "; attachments can name it without declaring it",
             )
-        if state.name in seen:
-            raise ValidationError(f"networks[{index}].name", f"{state.name!r} is declared twice (also networks[{seen[state.name]}]); declare each network once")
-        seen[state.name] = index
+        if state.name in recreate:
+            first = [s.name for s in states].index(state.name)
+            message = f"{state.name!r} is declared twice (also networks[{first}]); declare each network once"
+            raise ValidationError(f"networks[{index}].name", message)
+        recreate[state.name] = str(params.get("recreate") or "on_change")
         # Every network carries the topology's label, so purge and absent find what it made.
-        labels = {**(state.labels or {}), TOPOLOGY_LABEL: name}
-        items.append(NetworkItem(replace(state, labels=labels), str(params.get("recreate") or "on_change")))
+        states.append(replace(state, labels={**(state.labels or {}), TOPOLOGY_LABEL: name}))
     # Two declared networks with overlapping pools would fail half-way through a real run: refuse them now.
-    for index, item in enumerate(items):
-        earlier = [(pool.subnet, other) for other in range(index) for pool in items[other].state.ipam_config or ()]
-        overlap = first_overlap([(pool.subnet, None) for pool in item.state.ipam_config or ()], earlier)
+    for index, state in enumerate(states):
+        earlier = [(pool.subnet, other) for other in range(index) for pool in states[other].ipam_config or ()]
+        overlap = first_overlap([(pool.subnet, None) for pool in state.ipam_config or ()], earlier)
         if overlap is not None:
             subnet, other, other_index = overlap
             message = f"subnet {subnet} overlaps {other} of networks[{other_index}]; give each network its own range"
@@ -84,7 +80,7 @@ def topology_from_params(name: str, networks: t.Sequence[t.Mapping[str, t.Any]],
             raise ValidationError(f"attachments[{index}]", f"container {request.container!r} on network {request.network!r} is declared twice; declare it once")
         pairs.add((request.container, request.network))
         requests.append(request)
-    return Topology(name, tuple(items), tuple(requests))
+    return Topology(name, tuple(states), tuple(requests), recreate)
 
 
 class Outcome:
@@ -171,9 +167,9 @@ def _plan_present(
 ) -> None:
     known = list(listing.values())  # overlaps among the declared networks are refused by topology_from_params
     planned: t.Dict[str, NetworkResult] = {}
-    for index, item in enumerate(topology.networks):
-        name = item.state.name
-        planned[name] = outcome.add(f"networks[{index}]", plan_present, client, item.state, recreate=item.recreate,
+    for index, state in enumerate(topology.networks):
+        name = state.name
+        planned[name] = outcome.add(f"networks[{index}]", plan_present, client, state, recreate=topology.recreate[name],
                                     lookup=False, listed=listing.get(name), known_networks=known)
     # The container list carries addresses but not aliases or links: inspect only where those are compared.
     needs_inspect = {r.container for r in topology.attachments
@@ -240,7 +236,7 @@ def plan(client: DockerClient, topology: Topology, *, state: str, purge: bool) -
     outcome, listing = Outcome(), _networks_by_name(client)
     # One container list tells which containers are on which network; only those are inspected, once each.
     containers = containers_by_reference(client)
-    declared = {item.state.name for item in topology.networks}
+    declared = set(topology.recreate)
     labelled = {name for name, n in listing.items()
                 if (n.get("Labels") or {}).get(TOPOLOGY_LABEL) == topology.name and predefined_entry(n) is None}
     if state == "absent":

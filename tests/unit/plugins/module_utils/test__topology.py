@@ -26,7 +26,7 @@ def net(name: str, *subnets: str, **extra: t.Any) -> t.Dict[str, t.Any]:
 
 def test_every_network_carries_the_topology_label() -> None:
     topology = topology_from_params("shop", [net("a", "10.1.0.0/24", labels={"x": "1"}), net("b")], [])
-    assert [item.state.labels for item in topology.networks] == [{"x": "1", TOPOLOGY_LABEL: "shop"}, {TOPOLOGY_LABEL: "shop"}]
+    assert [state.labels for state in topology.networks] == [{"x": "1", TOPOLOGY_LABEL: "shop"}, {TOPOLOGY_LABEL: "shop"}]
 
 
 @pytest.mark.parametrize(
