@@ -2,45 +2,33 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Argument specs shared by several modules, defined once.
-
-network, network_attachment and topology take the same network and endpoint
-options; the specs are composed here so they cannot drift apart.
-"""
+"""Argument specs that network, network_attachment and topology share, composed here so they cannot drift apart."""
 
 from __future__ import annotations
 
 import copy
 import typing as t
 
-from ansible_collections.dockernet.core.plugins.module_utils._compare import argument_spec
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Spec, argument_spec
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_TASK_OPTIONS
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_OPTIONS
 
-Spec = t.Dict[str, t.Dict[str, t.Any]]
-
 NETWORK_SPEC: Spec = argument_spec(NETWORK_OPTIONS)
-
-ENDPOINT_SPEC: Spec = argument_spec(ENDPOINT_TASK_OPTIONS)
-
 ATTACHMENT_SPEC: Spec = {
     "container": {"type": "str", "required": True},
     "network": {"type": "str", "required": True},
     "state": {"type": "str", "choices": ["connected", "disconnected"], "default": "connected"},
     "reconnect": {"type": "bool", "default": True},
     "force": {"type": "bool", "default": False},
-    **ENDPOINT_SPEC,
+    **argument_spec(ENDPOINT_TASK_OPTIONS),
 }
+# How the network module's `containers` list treats containers it does not name.
+CONTAINERS_MODES = ("exact", "append")
 
 
 def spec(*parts: Spec, **extra: t.Dict[str, t.Any]) -> Spec:
     """A fresh, deep copy of the given parts merged in order (AnsibleModule mutates specs)."""
     merged: Spec = {}
-    for part in parts:
-        merged.update(copy.deepcopy(part))
-    merged.update(copy.deepcopy(extra))
-    return merged
-
-
-# How the network module's `containers` list treats containers it does not name.
-CONTAINERS_MODES = ("exact", "append")
+    for part in (*parts, extra):
+        merged.update(part)
+    return copy.deepcopy(merged)

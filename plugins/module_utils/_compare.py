@@ -3,7 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """What the network and the endpoint tables are made of: one Option per task option, and one comparison.
-
 Below _network_spec and _endpoint, and free of Ansible, so both tables and their tests share it.
 """
 
@@ -38,12 +37,8 @@ def compare_values(field: str, desired: t.Any, actual: t.Any) -> t.List[Differen
 
 @dataclass(frozen=True)
 class Option:
-    """One task option, declared once: how Ansible takes it and the Engine API key it maps to.
-
-    api is the key's dotted path in the create or connect body, which is also where the inspect
-    result reports it ("" for an option that is not sent as such). min_api is the first Engine API
-    that knows the key.
-    """
+    """One task option, declared once: how Ansible takes it and the Engine API key it maps to. api: the key's
+    dotted path in the create/connect body and the inspect result ("" when not sent); min_api: its first API."""
 
     name: str
     type: str = "str"
@@ -56,14 +51,9 @@ class Option:
     min_api: t.Optional[str] = None
 
     def argument_spec(self) -> t.Dict[str, t.Any]:
-        spec: t.Dict[str, t.Any] = {"type": self.type}
-        for key, value in (("aliases", list(self.aliases)), ("elements", self.elements),
-                           ("choices", list(self.choices or ())), ("default", self.default), ("required", self.required)):
-            if value:
-                spec[key] = value
-        if self.default is False:
-            spec["default"] = False
-        return spec
+        given = {"aliases": list(self.aliases), "elements": self.elements, "choices": list(self.choices or ()),
+                 "default": self.default, "required": self.required}
+        return {"type": self.type, **{k: v for k, v in given.items() if v or (k == "default" and v is False)}}
 
 
 def argument_spec(options: t.Iterable[Option]) -> Spec:
@@ -92,11 +82,7 @@ def put(body: t.Dict[str, t.Any], path: str, value: t.Any) -> None:
 def first_overlap(
     mine: t.Iterable[t.Tuple[str, t.Any]], theirs: t.Iterable[t.Tuple[str, t.Any]],
 ) -> t.Optional[t.Tuple[t.Any, t.Any, t.Any]]:
-    """The first pair of subnets of the same IP family that overlap, as (mine, theirs, their owner); None when none do.
-
-    Both sides are (CIDR text, owner) pairs; text that is not a CIDR is skipped. The one overlap
-    check behind pools within a network, declared networks of a topology and the daemon's networks.
-    """
+    """The first overlapping pair of same-family subnets: (mine, theirs, their owner); text not a CIDR is skipped."""
     def parsed(pairs: t.Iterable[t.Tuple[str, t.Any]]) -> t.List[t.Tuple[t.Any, t.Any]]:
         result = []
         for text, owner in pairs:
@@ -107,8 +93,7 @@ def first_overlap(
         return result
 
     others = parsed(theirs)
-    for entry in parsed(mine):
-        subnet = entry[0]
+    for subnet, _owner in parsed(mine):
         for other, owner in others:
             if subnet.version == other.version and subnet.overlaps(other):
                 return subnet, other, owner

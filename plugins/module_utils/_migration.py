@@ -4,13 +4,10 @@
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """community.docker.docker_network options whose meaning differs here, and what to write instead.
 
-The spellings that mean the same (network_name, ipam_driver_options) are plain aliases in the
-argument spec. The options below are declared only so that a migrating task fails with the
-equivalent instead of being accepted and read differently; this module turns them into that
-message. Declaring them is the one way to see them: AnsibleModule rejects an undeclared option
-with a generic "Unsupported parameters" before the module's code runs, and reading the raw
-arguments ahead of AnsibleModule would bypass its alias and type handling.
-Plain values in, one ValidationError out: no Ansible, no daemon.
+Same-meaning spellings (network_name, ipam_driver_options) are plain aliases. MIGRATION_SPEC declares
+the others only so that a migrating task fails with the equivalent: AnsibleModule rejects an undeclared
+option with a generic "Unsupported parameters" before the module's code runs, and reading the raw
+arguments first would bypass its alias and type handling. Plain values in, one ValidationError out.
 """
 
 from __future__ import annotations
@@ -19,15 +16,10 @@ import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
-# Declared in the network module's argument spec only to explain the migration (see check_migration).
 MIGRATION_SPEC: t.Dict[str, t.Dict[str, t.Any]] = {
     "connected": {"type": "list", "elements": "raw"},
     "appends": {"type": "bool", "aliases": ["incremental"]},
 }
-
-
-def _flow_list(values: t.Sequence[t.Any]) -> str:
-    return "[" + ", ".join(str(value) for value in values) + "]"
 
 
 def _containers_advice(connected: t.Optional[t.Sequence[t.Any]], appends: t.Optional[bool], containers: t.Any) -> str:
@@ -46,14 +38,12 @@ def _containers_advice(connected: t.Optional[t.Sequence[t.Any]], appends: t.Opti
         if appends is not None:
             advice += f"; with a containers list, containers_mode: {mode} means what appends: {str(appends).lower()} did"
         return advice
-    advice = f"write containers: {_flow_list(connected)}"
-    if mode == "append":
-        advice += " with containers_mode: append (containers not listed stay attached)"
-    else:
-        advice += " (containers_mode: exact, the default, disconnects the containers not listed)"
+    advice = ("with containers_mode: append (containers not listed stay attached)" if appends
+              else "(containers_mode: exact, the default, disconnects the containers not listed)")
     return (
-        advice + "; unlike connected, a container that does not exist fails the task instead of being skipped, "
-        "and an item may be a dict with endpoint settings (aliases, ipv4_address, ...) that are then compared"
+        f"write containers: [{', '.join(str(value) for value in connected)}] {advice}; unlike connected, a container that "
+        "does not exist fails the task instead of being skipped, and an item may be a dict with endpoint settings "
+        "(aliases, ipv4_address, ...) that are then compared"
     )
 
 
@@ -80,10 +70,7 @@ def migration_problems(params: t.Mapping[str, t.Any]) -> t.List[t.Tuple[str, str
 
 
 def check_migration(params: t.Mapping[str, t.Any]) -> None:
-    """Fail, before anything is sent, for community.docker options whose meaning differs here.
-
-    One message for all of them, so a migrated task is fixed in one round.
-    """
+    """Fail before anything is sent, with one message for all of them, so a migrated task is fixed in one round."""
     problems = migration_problems(params)
     if problems:
         (field, detail), rest = problems[0], problems[1:]

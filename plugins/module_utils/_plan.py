@@ -2,10 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""A plan is data: the steps a task takes, each with the request it sends.
-
-State code builds plans from what it looked up and never asks which mode it runs in;
-check mode returns the plan's rendering, a real run applies the same plan.
+"""A plan is data: the steps a task takes, each with the request it sends. State code builds plans
+and never asks which mode it runs in; check mode renders the plan, a real run applies the same plan.
 """
 
 from __future__ import annotations
@@ -22,11 +20,8 @@ T = t.TypeVar("T")
 
 @dataclass(frozen=True)
 class Step:
-    """One change: the entry it makes in `actions`, and the request it sends.
-
-    perform replaces the bare request where a real run does more around it: converge on a run that
-    raced it, read the result back, put the old state back when it fails (the undo).
-    """
+    """One change: its entry in `actions` and its request. perform replaces the bare request where a real
+    run does more: converge on a run that raced it, read the result back, undo when it fails."""
 
     action: str
     path: str
@@ -78,9 +73,7 @@ def named(item: str, run: t.Callable[..., T], *args: t.Any, **kwargs: t.Any) -> 
     except ValidationError as exc:
         raise exc.within(item) if item else exc from None
     except DockerError as exc:
-        if not item:
-            raise
-        raise DockerError(f"{item}: {exc}", status=exc.status, result=exc.result) from None
+        raise DockerError(f"{item}: {exc}", status=exc.status, result=exc.result) if item else exc from None
 
 
 def apply(client: DockerClient, plans: t.Sequence[Plan]) -> None:

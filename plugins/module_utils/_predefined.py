@@ -2,12 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""The networks an engine creates by itself, and the containers whose network mode is fixed.
-
-The one table of pre-defined networks: every module asks here whether a network is the
-daemon's own (never removed, recreated or pruned) and whether a container can be attached.
-Everything is pure except predefined_network(), which asks the daemon only for the two names
-that are the daemon's own on some engines and ordinary names elsewhere.
+"""The one table of the networks an engine creates by itself (never removed, recreated or pruned),
+and the containers whose network mode is fixed. Pure except predefined_network(), which asks the
+daemon only about the names that are its own on some engines and ordinary names elsewhere.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ if t.TYPE_CHECKING:
     from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 
 DEFAULT_BRIDGE_OPTION = "com.docker.network.bridge.default_bridge"
+MODE_FIX = "a container gets such a network mode only when it is created (docker run --network ...), so it cannot be connected to or disconnected from networks"
 
 ALWAYS = ""
 ON_SWARM = "swarm"
@@ -30,8 +28,6 @@ ON_PODMAN = "podman"
 
 @dataclass(frozen=True)
 class Predefined:
-    """One network the engine creates by itself."""
-
     name: str
     what: str
     # Where the name is the daemon's own: everywhere, on a swarm node, or on Podman.
@@ -62,33 +58,13 @@ MODE_ONLY_NETWORKS = frozenset(entry.name for entry in PREDEFINED if entry.mode_
 
 
 def predefined_entry(network: t.Mapping[str, t.Any]) -> t.Optional[Predefined]:
-    """The table entry a network inspect (or list) result may be, before asking where it runs (pure).
-
-    The default bridge is recognised by its option as well as its name (Podman lists its default
-    network as bridge), the swarm routing mesh by its Ingress flag whatever its name.
-    """
+    """The table entry a network inspect (or list) result may be, before asking where it runs (pure). The default
+    bridge is known by its option too (Podman lists its own as bridge), the routing mesh by its Ingress flag."""
     if str((network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION)) == "true":
         return PREDEFINED_BY_NAME["bridge"]
     if network.get("Ingress") is True:
         return PREDEFINED_BY_NAME["ingress"]
     return PREDEFINED_BY_NAME.get(str(network.get("Name") or ""))
-
-
-def is_mode_only(network: t.Mapping[str, t.Any]) -> bool:
-    """host and none: a container has them only as its network mode (pure)."""
-    entry = predefined_entry(network)
-    return entry is not None and entry.mode_only
-
-
-def _swarm_node(client: DockerClient) -> bool:
-    swarm = (client.get("/info") or {}).get("Swarm") or {}
-    return swarm.get("LocalNodeState") == "active"
-
-
-def _podman(client: DockerClient) -> bool:
-    from ansible_collections.dockernet.core.plugins.module_utils._engine import PODMAN, identify
-
-    return identify(client.version_info()).flavour == PODMAN
 
 
 def predefined_network(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.Optional[Predefined]:
@@ -97,18 +73,18 @@ def predefined_network(client: DockerClient, network: t.Mapping[str, t.Any]) -> 
     if entry is None or entry.only_on == ALWAYS:
         return entry
     if entry.only_on == ON_SWARM:
-        return entry if _swarm_node(client) else None
-    return entry if _podman(client) else None
+        return entry if ((client.get("/info") or {}).get("Swarm") or {}).get("LocalNodeState") == "active" else None
+    from ansible_collections.dockernet.core.plugins.module_utils._engine import PODMAN, identify
 
-
-FIX = "create a user-defined network instead (dockernet.core.network with a name of your own) and attach the containers to it"
+    return entry if identify(client.version_info()).flavour == PODMAN else None
 
 
 def refusal(entry: Predefined, name: str, asked: str) -> str:
     """Why a task cannot have what it asks of a pre-defined network (pure)."""
     return (
         f"network {name!r} is {entry.what}, which the daemon creates by itself and never lets anyone remove or recreate, "
-        f"so {asked} cannot be applied; leave it out, or {FIX}"
+        f"so {asked} cannot be applied; leave it out, or create a user-defined network instead "
+        "(dockernet.core.network with a name of your own) and attach the containers to it"
     )
 
 
@@ -124,37 +100,22 @@ def refuse_removal(entry: Predefined, name: str) -> ValidationError:
     return ValidationError("state", refusal(entry, name, "state: absent"))
 
 
-def container_network_mode(container: t.Mapping[str, t.Any]) -> str:
-    """HostConfig.NetworkMode of a container inspect (or list) result; empty when unknown (pure)."""
-    return str((container.get("HostConfig") or {}).get("NetworkMode") or "")
-
-
-def is_fixed_mode(mode: str) -> bool:
-    """host, none and container:<other>: modes that only docker run (create) can give a container."""
-    return mode in MODE_ONLY_NETWORKS or mode.startswith("container:")
-
-
-MODE_FIX = "a container gets such a network mode only when it is created (docker run --network ...), so it cannot be connected to or disconnected from networks"
-
-
 def check_attachable(
     container_name: str, container: t.Mapping[str, t.Any], network: t.Optional[t.Mapping[str, t.Any]], network_name: str,
 ) -> None:
-    """Refuse a connect or disconnect the daemon would refuse for the network mode (pure).
-
-    network is None when check mode plans a network that does not exist yet (always a user-defined one).
-    """
-    mode = container_network_mode(container)
-    if is_fixed_mode(mode):
+    """Refuse what the daemon refuses for the network mode (pure); network is None for one not created yet."""
+    # host, none and container:<other> are modes that only docker run (create) can give a container.
+    mode = str((container.get("HostConfig") or {}).get("NetworkMode") or "")
+    if mode in MODE_ONLY_NETWORKS or mode.startswith("container:"):
         raise ValidationError(
             "container",
             f"container {container_name!r} has the network mode {mode!r}: {MODE_FIX}. "
             "Recreate the container without --network host/none/container:... to manage its networks",
         )
-    if network is not None and is_mode_only(network):
-        what = PREDEFINED_BY_NAME[str(network.get("Name"))].what
+    entry = predefined_entry(network) if network is not None else None
+    if entry is not None and entry.mode_only:
         raise ValidationError(
             "network",
-            f"network {network_name!r} is {what}, which a container can only be created with (docker run --network {network_name}): "
+            f"network {network_name!r} is {entry.what}, which a container can only be created with (docker run --network {network_name}): "
             f"{MODE_FIX}. Attach the container to a user-defined network instead",
         )

@@ -2,11 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Which networks a prune removes, decided here so that check mode and a real run agree exactly.
+"""Which networks a prune removes, decided once so that check mode and a real run agree exactly.
 
-The selection mirrors `docker network prune`: user-defined networks with no
-endpoints and no swarm services, matching every filter. Removal then deletes
-exactly that list, one network at a time.
+As `docker network prune`: user-defined networks with no endpoints and no swarm services, matching every filter.
 """
 
 from __future__ import annotations
@@ -27,9 +25,7 @@ class LabelFilter(t.NamedTuple):
     value: t.Optional[str]
 
     def matches(self, labels: t.Mapping[str, str]) -> bool:
-        if self.key not in labels:
-            return False
-        return self.value is None or labels[self.key] == self.value
+        return self.key in labels and (self.value is None or labels[self.key] == self.value)
 
 
 class PruneFilters(t.NamedTuple):
@@ -53,17 +49,14 @@ def parse_timestamp(text: str) -> t.Optional[datetime.datetime]:
         return datetime.datetime.fromtimestamp(float(text), tz=datetime.timezone.utc)
     except (ValueError, OverflowError, OSError):  # not a number, or one out of the platform's range (inf, 1e20)
         pass
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", text)
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", text)
     if not match:
         return None
-    date, clock, fraction, zone = match.groups()
-    clock = clock or "00:00:00"
-    if clock.count(":") == 1:
-        clock += ":00"
+    date, minutes, seconds, fraction, zone = match.groups()
     micro = (fraction or ".0")[1:7].ljust(6, "0")
     zone = "+00:00" if zone in (None, "Z") else (zone if ":" in zone else zone[:3] + ":" + zone[3:])
     try:
-        return datetime.datetime.fromisoformat(f"{date}T{clock}.{micro}{zone}")
+        return datetime.datetime.fromisoformat(f"{date}T{minutes or '00:00'}{seconds or ':00'}.{micro}{zone}")
     except ValueError:
         return None
 
@@ -74,12 +67,8 @@ def parse_created(text: str) -> datetime.datetime:
 
 
 def _label_filters(field: str, values: t.Any) -> t.Tuple[LabelFilter, ...]:
-    if values is None:
-        return ()
-    items = values if isinstance(values, list) else [values]
     result = []
-    for item in items:
-        text = str(item)
+    for text in [str(item) for item in ([] if values is None else values if isinstance(values, list) else [values])]:
         key, sep, value = text.partition("=")
         if not key:
             raise ValidationError(field, f"{text!r} has no label key; write key or key=value")
@@ -103,9 +92,7 @@ def parse_prune_filters(filters: t.Optional[t.Mapping[str, t.Any]], now: datetim
 
 
 def prunable(
-    networks: t.Sequence[t.Mapping[str, t.Any]],
-    filters: PruneFilters,
-    keep: t.Collection[str],
+    networks: t.Sequence[t.Mapping[str, t.Any]], filters: PruneFilters, keep: t.Collection[str],
     in_use: t.Callable[[t.Mapping[str, t.Any]], bool],
 ) -> t.List[t.Mapping[str, t.Any]]:
     """The networks a prune removes, sorted by name. in_use tells whether one has endpoints or services."""
@@ -118,13 +105,9 @@ def prunable(
         if name in config_sources:
             continue  # a config-only network another network still takes its settings from
         labels = {str(k): str(v) for k, v in (network.get("Labels") or {}).items()}
-        if not all(f.matches(labels) for f in filters.labels):
+        if not all(f.matches(labels) for f in filters.labels) or any(f.matches(labels) for f in filters.not_labels):
             continue
-        if any(f.matches(labels) for f in filters.not_labels):
-            continue
-        if filters.until is not None and parse_created(str(network.get("Created", ""))) >= filters.until:
-            continue
-        if in_use(network):
-            continue
-        selected.append(network)
+        old_enough = filters.until is None or parse_created(str(network.get("Created", ""))) < filters.until
+        if old_enough and not in_use(network):  # in_use last: it costs requests
+            selected.append(network)
     return sorted(selected, key=lambda n: str(n.get("Name")))

@@ -167,7 +167,7 @@ def test_planning_sends_nothing_that_changes_the_daemon(daemon: t.Any) -> None:
          {"container": "fresh", "network": "web", "state": "disconnected"}],
     )
     outcome = plan(daemon, topology, state="present", purge=True)
-    assert outcome.changed and "remove network old" in outcome.as_dict()["actions"]
+    assert outcome.as_dict()["changed"] and "remove network old" in outcome.as_dict()["actions"]
     single = [
         plan_present(daemon, desired_from_params({"name": "other"})),
         plan_absent(daemon, "web", force=True),

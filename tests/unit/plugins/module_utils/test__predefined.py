@@ -27,9 +27,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._predefined import 
     NEVER_DANGLING,
     PREDEFINED,
     check_attachable,
-    container_network_mode,
-    is_fixed_mode,
-    is_mode_only,
     predefined_entry,
     predefined_network,
     refuse_change,
@@ -86,7 +83,7 @@ def test_predefined_entry(network: t.Dict[str, t.Any], expected: t.Optional[str]
 
 
 def test_only_host_and_none_are_network_modes_only() -> None:
-    assert [name for name in ("bridge", "host", "none", "ingress", "backend") if is_mode_only({"Name": name})] == ["host", "none"]
+    assert [entry.name for entry in PREDEFINED if entry.mode_only] == ["host", "none"]
 
 
 @pytest.mark.parametrize(
@@ -95,14 +92,18 @@ def test_only_host_and_none_are_network_modes_only() -> None:
      ("backend", False), ("", False), ("hostile", False)],
 )
 def test_fixed_network_modes(mode: str, fixed: bool) -> None:
-    assert is_fixed_mode(mode) is fixed
+    refused = False
+    try:
+        check_attachable("web", {"HostConfig": {"NetworkMode": mode}}, {"Name": "backend"}, "backend")
+    except ValidationError as exc:
+        refused = exc.field == "container"
+    assert refused is fixed
 
 
-def test_network_mode_of_inspect_and_list_results() -> None:
-    assert container_network_mode({"HostConfig": {"NetworkMode": "host"}}) == "host"
-    assert container_network_mode({}) == ""
+def test_network_mode_of_a_list_result() -> None:
     summary = {"Id": "c" * 64, "Names": ["/web"], "State": "running", "HostConfig": {"NetworkMode": "container:db"}}
-    assert container_network_mode(container_from_summary(summary)) == "container:db"
+    with pytest.raises(ValidationError, match="has the network mode 'container:db'"):
+        check_attachable("web", container_from_summary(summary), {"Name": "backend"}, "backend")
 
 
 @pytest.mark.parametrize(
@@ -264,7 +265,7 @@ def test_a_topology_cannot_declare_a_predefined_network(name: str) -> None:
 
 def test_a_topology_may_attach_to_the_default_bridge() -> None:
     topology = topology_from_params("shop", [], [{"container": "web", "network": "bridge"}])
-    assert topology.attachments[0].request.network == "bridge"
+    assert topology.attachments[0].network == "bridge"
 
 
 def test_prune_never_selects_a_predefined_network() -> None:

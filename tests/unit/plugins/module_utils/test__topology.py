@@ -26,7 +26,7 @@ def net(name: str, *subnets: str, **extra: t.Any) -> t.Dict[str, t.Any]:
 
 def test_every_network_carries_the_topology_label() -> None:
     topology = topology_from_params("shop", [net("a", "10.1.0.0/24", labels={"x": "1"}), net("b")], [])
-    assert [item.state.labels for item in topology.networks] == [{"x": "1", TOPOLOGY_LABEL: "shop"}, {TOPOLOGY_LABEL: "shop"}]
+    assert [state.labels for state in topology.networks] == [{"x": "1", TOPOLOGY_LABEL: "shop"}, {TOPOLOGY_LABEL: "shop"}]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_converged_topology_sends_lists_and_one_inspect_per_container(daemon: t.
     converge(daemon, topology, "present", False)
     daemon.calls.clear()
     outcome = converge(daemon, topology, "present", False)
-    assert not outcome.changed
+    assert not outcome.as_dict()["changed"]
     assert sorted(daemon.calls) == sorted(["GET /networks", "GET /containers/json"] + [f"GET /containers/{c}/json" for c in sorted(daemon.containers)])
 
 
@@ -128,3 +128,15 @@ def test_a_recreated_network_reports_its_new_id_in_unchanged_attachments(daemon:
     assert new["Id"] != old["Id"] and daemon.endpoints() == {("c0", "n0")}
     (attached,) = outcome.attachments
     assert not attached.changed and attached.attachment is not None and attached.attachment["network_id"] == new["Id"]
+
+
+def test_an_attachment_is_planned_without_the_static_address_its_recreate_drops(daemon: t.Any) -> None:
+    old = daemon.add_network("n0", "10.9.0.0/24", labels={TOPOLOGY_LABEL: "shop"})
+    container = daemon.add_container("c0")
+    daemon._connect(old["Id"], {"Container": container["Id"], "EndpointConfig": {"IPAMConfig": {"IPv4Address": "10.9.0.5"}}})
+    topology = topology_from_params("shop", [net("n0", "10.8.0.0/24")], [{"container": "c0", "network": "n0", "ipv4_address": "10.8.0.5"}])
+    outcome = converge(daemon, topology, "present", True)
+    (network,) = outcome.networks
+    assert network.dropped_addresses == [{"container": "c0", "addresses": ["10.9.0.5"]}]
+    (attached,) = outcome.attachments
+    assert [(d.field, d.before, d.after) for d in attached.differences] == [("ipv4_address", None, "10.8.0.5")]
