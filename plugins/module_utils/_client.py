@@ -2,12 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""A plain Docker Engine API client.
-
-Request bodies are built by this collection and sent as raw JSON over _transport
-(the standard library's HTTP for unix sockets, TCP and TLS; the Docker SDK's only
-for ssh://). Everything here raises DockerError and knows nothing about Ansible.
-"""
+"""A plain Docker Engine API client: JSON over _transport, raising DockerError, knowing nothing about Ansible."""
 
 from __future__ import annotations
 
@@ -48,19 +43,14 @@ class DockerError(Exception):
 _CLOSED = ("ConnectionResetError", "BrokenPipeError", "RemoteDisconnected", "BadStatusLine", "IncompleteRead", "Connection aborted")
 
 
-def _chain(error: t.Optional[BaseException]) -> t.List[BaseException]:
-    """The error and those it was raised from or while handling."""
-    chain: t.List[BaseException] = []
-    while error is not None and error not in chain:
-        chain.append(error)
-        error = error.__cause__ or error.__context__
-    return chain
-
-
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
     host = settings.docker_host
     shown = str(error) or type(error).__name__
-    chain = _chain(error)
+    chain: t.List[BaseException] = []  # the error and those it was raised from or while handling
+    cause: t.Optional[BaseException] = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
 
     def caused_by(*types: t.Type[BaseException]) -> bool:
         return any(isinstance(cause, types) for cause in chain)
@@ -160,16 +150,16 @@ class DockerClient:
 
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
-        self.request_count = 0
+        self._version_info: t.Optional[t.Dict[str, t.Any]] = None
         try:
             self._transport: Transport = open_transport(settings)
         except OSError as exc:  # the SDK's ssh set-up
             raise DockerError(_unreachable_message(settings, exc)) from None
         if settings.api_version.lower() == "auto":
-            self._api_version = self._server_api_version()
+            self.api_version = self._server_api_version()
         else:
             parse_api_version(settings.api_version)
-            self._api_version = settings.api_version
+            self.api_version = settings.api_version
 
     def _server_api_version(self) -> str:
         # GET /version is the one unversioned request: it tells which version to speak.
@@ -182,12 +172,6 @@ class DockerClient:
             )
         self._version_info = found
         return version
-
-    @property
-    def api_version(self) -> str:
-        return self._api_version
-
-    _version_info: t.Optional[t.Dict[str, t.Any]] = None
 
     def version_info(self) -> t.Dict[str, t.Any]:
         """GET /version, asked once and only by callers that need more than the API version (_engine.identify)."""
@@ -205,13 +189,12 @@ class DockerClient:
 
     def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any,
                  raw: bool = False, versioned: bool = True) -> t.Any:
-        target = request_target(self._api_version if versioned else None, path, params)
+        target = request_target(self.api_version if versioned else None, path, params)
         data = None
         headers: t.Dict[str, str] = {}
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        self.request_count += 1
         try:
             reply = self._transport.request(method.upper(), target, data, headers)
         except OSError as exc:
@@ -222,7 +205,7 @@ class DockerClient:
                     f"The Docker daemon at {self.settings.docker_host} requires TLS; set validate_certs: true with ca_path, "
                     "client_cert and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
                 )
-            detail = _parsed(reply.body)
+            detail = _json(reply.body, None)
             if not (isinstance(detail, dict) and "message" in detail):
                 # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404
                 # page) must not pass for "not found", which would let a task succeed without a daemon.
@@ -239,8 +222,7 @@ class DockerClient:
             return reply.body
         if reply.status == 204 or not reply.body:
             return None
-        parsed = _parsed(reply.body)
-        return reply.text if parsed is _NOT_JSON else parsed
+        return _json(reply.body, reply.text)
 
     def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("get", path, params, None)
@@ -259,14 +241,11 @@ class DockerClient:
         self._transport.close()
 
 
-_NOT_JSON = object()
-
-
-def _parsed(body: bytes) -> t.Any:
+def _json(body: bytes, otherwise: t.Any) -> t.Any:
     try:
         return json.loads(body)
     except ValueError:
-        return _NOT_JSON
+        return otherwise
 
 
 def request_target(api_version: t.Optional[str], path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> str:

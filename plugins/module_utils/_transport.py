@@ -2,16 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""HTTP to the Docker daemon: unix sockets, TCP and TLS with the standard library, SSH through the SDK.
+"""HTTP/1.1 to the Docker daemon, spoken on the socket itself for unix, TCP and TLS; ssh:// through the SDK.
 
-Every task is a fresh Python process, and importing requests (about 110 ms here) and the Docker SDK
-on top of it (about 30 ms more) cost more than everything else a no-change task does. The daemon
-only needs plain HTTP/1.1 on a socket, spoken here on the socket itself: http.client would import
-ssl and email on every task. ssl is imported only for TLS. SSH tunnels are the one transport left to
-the SDK (paramiko or the system's ssh), imported only for ssh:// addresses.
-
-Nothing here knows about Ansible or about the Engine API's JSON: it moves bytes and raises OSError
-for anything that goes wrong on the way (ssl.SSLError is one).
+Every task is a fresh process: importing requests and the SDK (about 140 ms) or http.client (which imports
+ssl and email) would cost more than a no-change task does. Failures on the way raise OSError.
 """
 
 from __future__ import annotations
@@ -30,14 +24,10 @@ if t.TYPE_CHECKING:
     import ssl
 
 USER_AGENT = "dockernet.core"
-DEFAULT_PLAIN_PORT = 2375
-DEFAULT_TLS_PORT = 2376
 
 
 @dataclass(frozen=True)
 class Address:
-    """Where the daemon listens, parsed from docker_host."""
-
     scheme: str  # unix, http, https or ssh
     host: str = ""
     port: int = 0
@@ -76,7 +66,7 @@ def parse_docker_host(docker_host: str, uses_tls: bool) -> Address:
     if not parsed.hostname:
         raise OptionError(f"docker_host={docker_host!r} names no host; write it as tcp://HOST:PORT")
     if port is None:
-        port = DEFAULT_TLS_PORT if uses_tls else DEFAULT_PLAIN_PORT
+        port = 2376 if uses_tls else 2375
     return Address("https" if uses_tls else "http", host=parsed.hostname, port=port)
 
 
@@ -95,11 +85,7 @@ def is_loopback_host(host: str) -> bool:
 
 
 def plain_tcp_warning(settings: ConnectionSettings) -> t.Optional[str]:
-    """The warning for a tcp:// docker_host without TLS that other machines may reach, or None.
-
-    unix:// and ssh:// never warn (the socket's permissions or ssh guard them), nor does an address
-    that cannot be parsed: connecting reports that.
-    """
+    """For a tcp:// docker_host without TLS that others may reach (an unparsable one is left to connecting)."""
     if settings.uses_tls:
         return None
     try:
@@ -287,10 +273,7 @@ class TransportError(OSError):
 
 
 class SdkTransport:
-    """ssh:// through the Docker SDK, which runs paramiko or the system's ssh client.
-
-    The SDK imports paramiko for ssh:// either way, so paramiko is required with use_ssh_client too.
-    """
+    """ssh:// through the Docker SDK; it imports paramiko either way, so use_ssh_client needs it too."""
 
     def __init__(self, settings: ConnectionSettings) -> None:
         import docker  # pylint: disable=import-outside-toplevel
@@ -331,9 +314,8 @@ def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
     if not settings.docker_host.lower().startswith("ssh://"):
         return None
     try:
-        import docker  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
-        import paramiko  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
-        import requests  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
+        for name in ("docker", "paramiko", "requests"):
+            __import__(name)
     except ImportError:
         import traceback  # pylint: disable=import-outside-toplevel
 
