@@ -27,9 +27,7 @@ T = t.TypeVar("T")
 
 def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The module's own options plus the shared connection options."""
-    spec: t.Dict[str, t.Any] = {key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}
-    spec.update(module_spec)
-    return spec
+    return {**{key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}, **module_spec}
 
 
 def connect(module: AnsibleModule) -> DockerClient:
@@ -48,15 +46,12 @@ def connect(module: AnsibleModule) -> DockerClient:
         raise  # unreachable: fail_json exits
 
 
-ERRORS = (DockerError, ValidationError, OptionError)
-
-
 @contextlib.contextmanager
 def failing_on_errors(module: AnsibleModule) -> t.Iterator[None]:
     """Turn the collection's error types into one fail_json with their message (and partial result)."""
     try:
         yield
-    except ERRORS as exc:
+    except (DockerError, ValidationError, OptionError) as exc:
         extra = getattr(exc, "result", None) or {}
         module.fail_json(msg=str(exc), **extra)
 
@@ -80,11 +75,7 @@ def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.An
 
 
 def validate_items(field: str, items: t.Sequence[t.Any], item_spec: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
-    """Check each dict of a list option against another module's argument spec, with its defaults.
-
-    Lets topology take the same keys as network and network_attachment without writing
-    their documentation and types a second time.
-    """
+    """Check each dict of a list option against another module's argument spec, with its defaults (for topology)."""
     validated_items = []
     validator = ArgumentSpecValidator(copy.deepcopy(dict(item_spec)))
     for index, item in enumerate(items):
