@@ -17,12 +17,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     api_at_least,
     parse_api_version,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._transport import (
-    ClosedConnection,
-    Transport,
-    TransportError,
-    open_transport,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._transport import ClosedConnection, TransportError, open_transport
 
 
 class DockerError(Exception):
@@ -152,7 +147,7 @@ class DockerClient:
         self.settings = settings
         self._version_info: t.Optional[t.Dict[str, t.Any]] = None
         try:
-            self._transport: Transport = open_transport(settings)
+            self._transport = open_transport(settings)
         except OSError as exc:  # the SDK's ssh set-up
             raise DockerError(_unreachable_message(settings, exc)) from None
         if settings.api_version.lower() == "auto":
@@ -190,11 +185,8 @@ class DockerClient:
     def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any,
                  raw: bool = False, versioned: bool = True) -> t.Any:
         target = request_target(self.api_version if versioned else None, path, params)
-        data = None
-        headers: t.Dict[str, str] = {}
-        if body is not None:
-            data = json.dumps(body).encode("utf-8")
-            headers["Content-Type"] = "application/json"
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {} if body is None else {"Content-Type": "application/json"}
         try:
             reply = self._transport.request(method.upper(), target, data, headers)
         except OSError as exc:
@@ -213,7 +205,7 @@ class DockerClient:
                     f"the server at {self.settings.docker_host} is not a Docker daemon: it answered {method.upper()} {path} "
                     f"with HTTP {reply.status} ({_short(reply.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
                 )
-            message = detail.get("message") or reply.text
+            message = detail["message"] or reply.text
             raise DockerError(
                 f"the Docker daemon refused {method.upper()} {path} (HTTP {reply.status}): {_short(str(message))}",
                 status=reply.status,
@@ -227,15 +219,12 @@ class DockerClient:
     def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("get", path, params, None)
 
-    def post(self, path: str, body: t.Any = None, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
-        return self._request("post", path, params, body)
+    def post(self, path: str, body: t.Any = None, raw: bool = False) -> t.Any:
+        """raw: the body as bytes (exec output streams are not JSON)."""
+        return self._request("post", path, None, body, raw=raw)
 
-    def post_raw(self, path: str, body: t.Any = None) -> bytes:
-        """POST and return the body as bytes (exec output streams are not JSON)."""
-        return t.cast(bytes, self._request("post", path, None, body, raw=True))
-
-    def delete(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
-        return self._request("delete", path, params, None)
+    def delete(self, path: str) -> t.Any:
+        return self._request("delete", path, None, None)
 
     def close(self) -> None:
         self._transport.close()

@@ -2,15 +2,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Reachability probes run inside a container: commands, output parsing, verdicts (pure)."""
+"""Reachability probes run inside a container: commands, running them through the exec endpoints, verdicts."""
 
 from __future__ import annotations
 
 import re
 import struct
+import time
 import typing as t
 from dataclasses import dataclass
 
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 DEFAULT_TIMEOUT = 2
@@ -87,6 +89,29 @@ def demultiplex(stream: bytes) -> t.Tuple[str, str]:
         (err if kind == 2 else out).append(chunk)
         offset += 8 + size
     return b"".join(out).decode("utf-8", "replace"), b"".join(err).decode("utf-8", "replace")
+
+
+class ExecResult(t.NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def exec_run(client: DockerClient, container_id: str, argv: t.Sequence[str]) -> ExecResult:
+    created = client.post(f"/containers/{container_id}/exec", {"Cmd": list(argv), "AttachStdout": True, "AttachStderr": True, "Tty": False})
+    started = time.monotonic()
+    try:
+        stream = client.post(f"/exec/{created['Id']}/start", {"Detach": False, "Tty": False}, raw=True)
+    except DockerError as exc:
+        # Some engines report a missing program as a failed start rather than as exit code 127.
+        if "executable file not found" in str(exc) or "no such file or directory" in str(exc).lower():
+            return ExecResult(127, "", str(exc), time.monotonic() - started)
+        raise
+    seconds = time.monotonic() - started
+    stdout, stderr = demultiplex(stream)
+    exit_code = (client.get(f"/exec/{created['Id']}/json") or {}).get("ExitCode")
+    return ExecResult(int(exit_code) if exit_code is not None else 1, stdout, stderr, seconds)
 
 
 def ping_latency_ms(output: str) -> t.Optional[float]:

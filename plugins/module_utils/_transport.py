@@ -306,9 +306,6 @@ class SdkTransport:
         self._api.close()
 
 
-Transport = t.Union[HttpTransport, SdkTransport]
-
-
 def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
     """Why the SDK that ssh:// needs cannot be imported (None when it can, or when it is not needed)."""
     if not settings.docker_host.lower().startswith("ssh://"):
@@ -323,7 +320,7 @@ def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
     return None
 
 
-def open_transport(settings: ConnectionSettings) -> Transport:
+def open_transport(settings: ConnectionSettings) -> t.Union[HttpTransport, SdkTransport]:
     address = parse_docker_host(settings.docker_host, settings.uses_tls)
     if address.scheme == "ssh":
         return SdkTransport(settings)
