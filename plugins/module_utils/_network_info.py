@@ -17,6 +17,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     network_summaries,
 )
 
+
 def with_member_list(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
     """Every container on the network, stopped ones too (the daemon's inspect lists running ones only)."""
     return {**network, "members": [attachment.as_member() for attachment in attached_containers(client, network)]}
