@@ -141,8 +141,6 @@ def _short(text: str) -> str:
 
 
 class DockerClient:
-    """A thin JSON client on top of the transport, with API-version gating."""
-
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         self._version_info: t.Optional[t.Dict[str, t.Any]] = None

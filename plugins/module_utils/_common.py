@@ -26,7 +26,6 @@ T = t.TypeVar("T")
 
 
 def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The module's own options plus the shared connection options."""
     return {**{key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}, **module_spec}
 
 
@@ -48,7 +47,6 @@ def connect(module: AnsibleModule) -> DockerClient:
 
 @contextlib.contextmanager
 def failing_on_errors(module: AnsibleModule) -> t.Iterator[None]:
-    """Turn the collection's error types into one fail_json with their message (and partial result)."""
     try:
         yield
     except (DockerError, ValidationError, OptionError) as exc:
@@ -64,7 +62,6 @@ def validated(module: AnsibleModule, parse: t.Callable[[], T]) -> T:
 
 
 def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.Any]]) -> None:
-    """Connect, run the task, and turn its result or its one error type into the module's exit."""
     client = connect(module)
     try:
         with failing_on_errors(module):

@@ -51,7 +51,6 @@ def inspect_network(client: DockerClient, reference: str, verbose: bool = False)
 
 
 def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t.List[str]]:
-    """Turn the user's filters into the Engine API's {name: [values]} form, checking names and values."""
     result: t.Dict[str, t.List[str]] = {}
     for key, value in (filters or {}).items():
         if key not in NETWORK_LIST_FILTERS:
@@ -73,11 +72,9 @@ LOCAL_FILTERS = ("dangling", "type", "scope")
 def matches_local_filters(network: t.Mapping[str, t.Any], filters: t.Mapping[str, t.Sequence[str]]) -> bool:
     """type and scope, which a network list entry answers too; a list of values means any of them."""
     # What the type filter calls builtin (Podman's default network is "bridge" on its Docker API).
-    if filters.get("type") and ("builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom") not in filters["type"]:
-        return False
-    if filters.get("scope") and str(network.get("Scope") or "local") not in filters["scope"]:
-        return False
-    return True
+    seen = {"type": "builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom",
+            "scope": str(network.get("Scope") or "local")}
+    return all(seen[key] in filters[key] for key in seen if filters.get(key))
 
 
 def matches_dangling(network: t.Mapping[str, t.Any], values: t.Optional[t.Sequence[str]]) -> bool:
@@ -91,8 +88,7 @@ def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
 
 
 def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """An inspect result under the name the list gave: Podman lists (and looks up) its default
-    network as "bridge" but names it "podman" when it is inspected by ID."""
+    """Podman lists its default network as "bridge" but names it "podman" when inspected by ID: keep the listed name."""
     if summary.get("Name") and found.get("Name") != summary["Name"] and found.get("Id") == summary.get("Id"):
         return {**found, "Name": summary["Name"]}
     return found
@@ -121,8 +117,7 @@ def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], ve
 
 
 def check_summary_options(filters: t.Mapping[str, t.Any], verbose: bool) -> None:
-    """A summary is answered from the network list alone: it cannot tell whether a network is dangling,
-    and it carries no swarm-scoped details."""
+    """A summary is answered from the network list alone: no dangling test, no swarm-scoped details."""
     if "dangling" in filters:
         raise ValidationError("filters.dangling", "needs every network's inspect result, which summary leaves out; "
                                                   "drop summary: true or the dangling filter")
@@ -171,7 +166,6 @@ def container_from_summary(summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]
 
 
 def containers_by_reference(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
-    """Every container (running or not), reachable by exact name and by full ID."""
     result: t.Dict[str, t.Dict[str, t.Any]] = {}
     for summary in client.get("/containers/json", params={"all": "true"}) or []:
         container = container_from_summary(summary)
