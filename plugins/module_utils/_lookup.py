@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.dockernet.core.plugins.module_utils._client import (
-    DockerClient,
-    DockerError,
-    encode_filters,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import BUILTIN_NETWORKS, NEVER_DANGLING
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 

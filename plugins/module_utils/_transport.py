@@ -315,7 +315,6 @@ def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
             __import__(name)
     except ImportError:
         import traceback  # pylint: disable=import-outside-toplevel
-
         return traceback.format_exc()
     return None
 
