@@ -190,20 +190,21 @@ class DockerClient:
         except OSError as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if reply.status >= 400:
-            if "HTTP request to an HTTPS server" in reply.text:
+            text = reply.body.decode("utf-8", errors="replace")
+            if "HTTP request to an HTTPS server" in text:
                 raise DockerError(
                     f"The Docker daemon at {self.settings.docker_host} requires TLS; set validate_certs: true with ca_path, "
                     "client_cert and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
                 )
-            detail = _json(reply.body, None)
+            detail = _json(reply.body)
             if not (isinstance(detail, dict) and "message" in detail):
                 # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404
                 # page) must not pass for "not found", which would let a task succeed without a daemon.
                 raise DockerError(
                     f"the server at {self.settings.docker_host} is not a Docker daemon: it answered {method.upper()} {path} "
-                    f"with HTTP {reply.status} ({_short(reply.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
+                    f"with HTTP {reply.status} ({_short(text)}). Point docker_host (or DOCKER_HOST) at the daemon"
                 )
-            message = detail["message"] or reply.text
+            message = detail["message"] or text
             raise DockerError(
                 f"the Docker daemon refused {method.upper()} {path} (HTTP {reply.status}): {_short(str(message))}",
                 status=reply.status,
@@ -212,7 +213,7 @@ class DockerClient:
             return reply.body
         if reply.status == 204 or not reply.body:
             return None
-        return _json(reply.body, reply.text)
+        return _json(reply.body)
 
     def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("get", path, params, None)
@@ -228,11 +229,12 @@ class DockerClient:
         self._transport.close()
 
 
-def _json(body: bytes, otherwise: t.Any) -> t.Any:
+def _json(body: bytes) -> t.Any:
+    """The parsed JSON, or the text when the body is not JSON."""
     try:
         return json.loads(body)
     except ValueError:
-        return otherwise
+        return body.decode("utf-8", errors="replace")
 
 
 def request_target(api_version: t.Optional[str], path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> str:

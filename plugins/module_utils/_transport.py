@@ -145,14 +145,9 @@ def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
     return context
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(t.NamedTuple):
     status: int
     body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
 
 
 class ClosedConnection(ConnectionError):
