@@ -30,7 +30,7 @@ def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
 
 
 def connect(module: AnsibleModule) -> DockerClient:
-    try:
+    with failing_on_errors(module):
         settings = resolve_connection(module.params, os.environ)
         # before connecting, so a task that cannot connect carries the warning too
         warning = plain_tcp_warning(settings)
@@ -40,9 +40,7 @@ def connect(module: AnsibleModule) -> DockerClient:
         if import_error is not None:
             module.fail_json(msg=missing_required_lib("docker", reason="for an ssh:// docker_host"), exception=import_error)
         return DockerClient(settings)
-    except (OptionError, DockerError) as exc:
-        module.fail_json(msg=str(exc))
-        raise  # unreachable: fail_json exits
+    raise AssertionError("unreachable: fail_json exits")
 
 
 @contextlib.contextmanager

@@ -91,8 +91,7 @@ def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.
 
 
 def _listed(client: DockerClient, filters: t.Mapping[str, t.List[str]]) -> t.List[t.Dict[str, t.Any]]:
-    """GET /networks with the filters the daemon applies well, then type and scope applied here, sorted by name."""
-    # Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
+    # Sorted by name. Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
     # network list, which carries no containers), and Podman refuses "type" and "scope":
     # those are applied here, type and scope on the list, dangling on the inspect results.
     local = {key: list(values) for key, values in filters.items() if key in LOCAL_FILTERS}
