@@ -115,23 +115,20 @@ def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
 
     if bool(settings.client_cert) != bool(settings.client_key):
         raise OptionError("client_cert and client_key must be given together for TLS client authentication")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the certificate and the host name unless told not to
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if settings.validate_certs:
-        context.verify_mode = ssl.CERT_REQUIRED
-        context.check_hostname = True
-        if settings.ca_path:
-            _readable_file("ca_path", settings.ca_path)
-            try:
-                context.load_verify_locations(cafile=settings.ca_path)
-            except ssl.SSLError as exc:
-                raise OptionError(f"ca_path={settings.ca_path!r} holds no usable CA certificate ({exc}); give a PEM file") from None
-        else:
-            context.load_default_certs()
-    else:
+    if not settings.validate_certs:
         # tls: true without validate_certs: encrypted, but the daemon is not verified (the CLI's --tls)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    elif settings.ca_path:
+        _readable_file("ca_path", settings.ca_path)
+        try:
+            context.load_verify_locations(cafile=settings.ca_path)
+        except ssl.SSLError as exc:
+            raise OptionError(f"ca_path={settings.ca_path!r} holds no usable CA certificate ({exc}); give a PEM file") from None
+    else:
+        context.load_default_certs()
     if settings.client_cert and settings.client_key:
         _readable_file("client_cert", settings.client_cert)
         _readable_file("client_key", settings.client_key)
