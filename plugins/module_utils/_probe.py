@@ -66,13 +66,12 @@ def parse_targets(method: str, targets: t.Sequence[t.Mapping[str, t.Any]]) -> t.
 
 
 def probe_command(method: str, target: Target) -> t.List[str]:
-    timeout = target.timeout
     if method == "ping":
-        return ["ping", "-c", "1", "-W", str(timeout), target.host]
+        return ["ping", "-c", "1", "-W", str(target.timeout), target.host]
     if method == "tcp":
         # nc's -w bounds only the connect; a server that keeps the connection open would hold nc
         # forever, so timeout ends it a second later (exit 124 or 143: connected and held open).
-        return ["timeout", str(timeout + 1), "nc", "-w", str(timeout), target.host, str(target.port)]
+        return ["timeout", str(target.timeout + 1), "nc", "-w", str(target.timeout), target.host, str(target.port)]
     return ["nslookup", target.host]
 
 
@@ -85,8 +84,7 @@ def demultiplex(stream: bytes) -> t.Tuple[str, str]:
         kind, size = struct.unpack(">BxxxL", stream[offset:offset + 8])
         if kind not in (0, 1, 2):
             return stream.decode("utf-8", "replace"), ""  # not multiplexed (a TTY exec)
-        chunk = stream[offset + 8:offset + 8 + size]
-        (err if kind == 2 else out).append(chunk)
+        (err if kind == 2 else out).append(stream[offset + 8:offset + 8 + size])
         offset += 8 + size
     return b"".join(out).decode("utf-8", "replace"), b"".join(err).decode("utf-8", "replace")
 
@@ -121,10 +119,7 @@ def ping_latency_ms(output: str) -> t.Optional[float]:
 
 def dns_resolved(output: str, exit_code: int) -> bool:
     """busybox and bind nslookup both exit 0 only when an answer came back."""
-    if exit_code != 0:
-        return False
-    answer = output.split("Name:", 1)
-    return len(answer) == 2 and "Address" in answer[1]
+    return exit_code == 0 and "Address" in output.partition("Name:")[2]
 
 
 def verdict(method: str, exit_code: int, output: str) -> str:

@@ -191,8 +191,7 @@ class HttpTransport:
             readable = [self._sock]
         if readable:  # an idle HTTP connection only becomes readable when the peer closed it
             self.close()
-            return False
-        return True
+        return not readable
 
     def request(self, method: str, target: str, body: t.Optional[bytes] = None,
                 headers: t.Optional[t.Mapping[str, str]] = None) -> Reply:
