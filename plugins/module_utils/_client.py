@@ -2,12 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""A plain Docker Engine API client.
-
-Request bodies are built by this collection and sent as raw JSON over _transport
-(the standard library's HTTP for unix sockets, TCP and TLS; the Docker SDK's only
-for ssh://). Everything here raises DockerError and knows nothing about Ansible.
-"""
+"""A plain Docker Engine API client: JSON over _transport, raising DockerError, knowing nothing about Ansible."""
 
 from __future__ import annotations
 
@@ -22,12 +17,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._options import (
     api_at_least,
     parse_api_version,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._transport import (
-    ClosedConnection,
-    Transport,
-    TransportError,
-    open_transport,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._transport import ClosedConnection, TransportError, open_transport
 
 
 class DockerError(Exception):
@@ -48,19 +38,14 @@ class DockerError(Exception):
 _CLOSED = ("ConnectionResetError", "BrokenPipeError", "RemoteDisconnected", "BadStatusLine", "IncompleteRead", "Connection aborted")
 
 
-def _chain(error: t.Optional[BaseException]) -> t.List[BaseException]:
-    """The error and those it was raised from or while handling."""
-    chain: t.List[BaseException] = []
-    while error is not None and error not in chain:
-        chain.append(error)
-        error = error.__cause__ or error.__context__
-    return chain
-
-
 def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> str:
     host = settings.docker_host
     shown = str(error) or type(error).__name__
-    chain = _chain(error)
+    chain: t.List[BaseException] = []  # the error and those it was raised from or while handling
+    cause: t.Optional[BaseException] = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
 
     def caused_by(*types: t.Type[BaseException]) -> bool:
         return any(isinstance(cause, types) for cause in chain)
@@ -156,20 +141,18 @@ def _short(text: str) -> str:
 
 
 class DockerClient:
-    """A thin JSON client on top of the transport, with API-version gating."""
-
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
-        self.request_count = 0
+        self._version_info: t.Optional[t.Dict[str, t.Any]] = None
         try:
-            self._transport: Transport = open_transport(settings)
+            self._transport = open_transport(settings)
         except OSError as exc:  # the SDK's ssh set-up
             raise DockerError(_unreachable_message(settings, exc)) from None
         if settings.api_version.lower() == "auto":
-            self._api_version = self._server_api_version()
+            self.api_version = self._server_api_version()
         else:
             parse_api_version(settings.api_version)
-            self._api_version = settings.api_version
+            self.api_version = settings.api_version
 
     def _server_api_version(self) -> str:
         # GET /version is the one unversioned request: it tells which version to speak.
@@ -182,12 +165,6 @@ class DockerClient:
             )
         self._version_info = found
         return version
-
-    @property
-    def api_version(self) -> str:
-        return self._api_version
-
-    _version_info: t.Optional[t.Dict[str, t.Any]] = None
 
     def version_info(self) -> t.Dict[str, t.Any]:
         """GET /version, asked once and only by callers that need more than the API version (_engine.identify)."""
@@ -205,32 +182,29 @@ class DockerClient:
 
     def _request(self, method: str, path: str, params: t.Optional[t.Mapping[str, t.Any]], body: t.Any,
                  raw: bool = False, versioned: bool = True) -> t.Any:
-        target = request_target(self._api_version if versioned else None, path, params)
-        data = None
-        headers: t.Dict[str, str] = {}
-        if body is not None:
-            data = json.dumps(body).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        self.request_count += 1
+        target = request_target(self.api_version if versioned else None, path, params)
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {} if body is None else {"Content-Type": "application/json"}
         try:
             reply = self._transport.request(method.upper(), target, data, headers)
         except OSError as exc:
             raise DockerError(_unreachable_message(self.settings, exc)) from None
         if reply.status >= 400:
-            if "HTTP request to an HTTPS server" in reply.text:
+            text = reply.body.decode("utf-8", errors="replace")
+            if "HTTP request to an HTTPS server" in text:
                 raise DockerError(
                     f"The Docker daemon at {self.settings.docker_host} requires TLS; set validate_certs: true with ca_path, "
                     "client_cert and client_key (or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)."
                 )
-            detail = _parsed(reply.body)
+            detail = _json(reply.body)
             if not (isinstance(detail, dict) and "message" in detail):
                 # Only a Docker daemon answers with {"message": ...}; anything else (a web server's 404
                 # page) must not pass for "not found", which would let a task succeed without a daemon.
                 raise DockerError(
                     f"the server at {self.settings.docker_host} is not a Docker daemon: it answered {method.upper()} {path} "
-                    f"with HTTP {reply.status} ({_short(reply.text)}). Point docker_host (or DOCKER_HOST) at the daemon"
+                    f"with HTTP {reply.status} ({_short(text)}). Point docker_host (or DOCKER_HOST) at the daemon"
                 )
-            message = detail.get("message") or reply.text
+            message = detail["message"] or text
             raise DockerError(
                 f"the Docker daemon refused {method.upper()} {path} (HTTP {reply.status}): {_short(str(message))}",
                 status=reply.status,
@@ -239,34 +213,28 @@ class DockerClient:
             return reply.body
         if reply.status == 204 or not reply.body:
             return None
-        parsed = _parsed(reply.body)
-        return reply.text if parsed is _NOT_JSON else parsed
+        return _json(reply.body)
 
     def get(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
         return self._request("get", path, params, None)
 
-    def post(self, path: str, body: t.Any = None, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
-        return self._request("post", path, params, body)
+    def post(self, path: str, body: t.Any = None, raw: bool = False) -> t.Any:
+        """raw: the body as bytes (exec output streams are not JSON)."""
+        return self._request("post", path, None, body, raw=raw)
 
-    def post_raw(self, path: str, body: t.Any = None) -> bytes:
-        """POST and return the body as bytes (exec output streams are not JSON)."""
-        return t.cast(bytes, self._request("post", path, None, body, raw=True))
-
-    def delete(self, path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> t.Any:
-        return self._request("delete", path, params, None)
+    def delete(self, path: str) -> t.Any:
+        return self._request("delete", path, None, None)
 
     def close(self) -> None:
         self._transport.close()
 
 
-_NOT_JSON = object()
-
-
-def _parsed(body: bytes) -> t.Any:
+def _json(body: bytes) -> t.Any:
+    """The parsed JSON, or the text when the body is not JSON."""
     try:
         return json.loads(body)
     except ValueError:
-        return _NOT_JSON
+        return body.decode("utf-8", errors="replace")
 
 
 def request_target(api_version: t.Optional[str], path: str, params: t.Optional[t.Mapping[str, t.Any]] = None) -> str:

@@ -26,14 +26,11 @@ T = t.TypeVar("T")
 
 
 def argument_spec(module_spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The module's own options plus the shared connection options."""
-    spec: t.Dict[str, t.Any] = {key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}
-    spec.update(module_spec)
-    return spec
+    return {**{key: dict(value) for key, value in CONNECTION_ARGUMENT_SPEC.items()}, **module_spec}
 
 
 def connect(module: AnsibleModule) -> DockerClient:
-    try:
+    with failing_on_errors(module):
         settings = resolve_connection(module.params, os.environ)
         # before connecting, so a task that cannot connect carries the warning too
         warning = plain_tcp_warning(settings)
@@ -43,20 +40,14 @@ def connect(module: AnsibleModule) -> DockerClient:
         if import_error is not None:
             module.fail_json(msg=missing_required_lib("docker", reason="for an ssh:// docker_host"), exception=import_error)
         return DockerClient(settings)
-    except (OptionError, DockerError) as exc:
-        module.fail_json(msg=str(exc))
-        raise  # unreachable: fail_json exits
-
-
-ERRORS = (DockerError, ValidationError, OptionError)
+    raise AssertionError("unreachable: fail_json exits")
 
 
 @contextlib.contextmanager
 def failing_on_errors(module: AnsibleModule) -> t.Iterator[None]:
-    """Turn the collection's error types into one fail_json with their message (and partial result)."""
     try:
         yield
-    except ERRORS as exc:
+    except (DockerError, ValidationError, OptionError) as exc:
         extra = getattr(exc, "result", None) or {}
         module.fail_json(msg=str(exc), **extra)
 
@@ -69,7 +60,6 @@ def validated(module: AnsibleModule, parse: t.Callable[[], T]) -> T:
 
 
 def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.Any]]) -> None:
-    """Connect, run the task, and turn its result or its one error type into the module's exit."""
     client = connect(module)
     try:
         with failing_on_errors(module):
@@ -80,11 +70,7 @@ def run(module: AnsibleModule, task: t.Callable[[DockerClient], t.Dict[str, t.An
 
 
 def validate_items(field: str, items: t.Sequence[t.Any], item_spec: t.Mapping[str, t.Any]) -> t.List[t.Dict[str, t.Any]]:
-    """Check each dict of a list option against another module's argument spec, with its defaults.
-
-    Lets topology take the same keys as network and network_attachment without writing
-    their documentation and types a second time.
-    """
+    """Check each dict of a list option against another module's argument spec, with its defaults (for topology)."""
     validated_items = []
     validator = ArgumentSpecValidator(copy.deepcopy(dict(item_spec)))
     for index, item in enumerate(items):

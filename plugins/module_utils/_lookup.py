@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.dockernet.core.plugins.module_utils._client import (
-    DockerClient,
-    DockerError,
-    encode_filters,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import BUILTIN_NETWORKS, NEVER_DANGLING
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -20,31 +16,27 @@ NETWORK_LIST_FILTERS = ("driver", "id", "label", "name", "scope", "type", "dangl
 
 
 def is_exact_match(reference: str, name: str, object_id: str) -> bool:
-    """A reference matches only by exact name or by the whole ID, never a prefix or substring.
-
-    IDs are compared whole rather than by shape: swarm-scoped networks have 25-character IDs.
-    """
+    """By exact name or the whole ID (swarm-scoped networks have 25-character IDs), never a prefix."""
     return reference == name or (bool(object_id) and reference == object_id)
 
 
-def _name_of(obj: t.Mapping[str, t.Any]) -> str:
-    name = str(obj.get("Name") or "")
-    return name[1:] if name.startswith("/") else name
-
-
-def inspect_network(client: DockerClient, reference: str, verbose: bool = False) -> t.Optional[t.Dict[str, t.Any]]:
-    """Inspect one network by exact name or full ID; None when there is none.
-
-    The daemon's own lookup also accepts ID prefixes; a hit that is not an exact
-    match is treated as "not found" so that `db` never finds `dbbackup` or an ID
-    starting with `db`.
-    """
-    params = {"verbose": "true"} if verbose else None
+def _inspect(client: DockerClient, path: str, reference: str, params: t.Optional[t.Mapping[str, str]] = None) -> t.Any:
+    """GET an inspect result; None when there is none or when the daemon found it by an ID prefix (db for dbbackup)."""
     try:
-        found = client.get(f"/networks/{reference}", params=params)
+        found = client.get(path, params=params)
     except DockerError as exc:
         if exc.not_found:
             return None
+        raise
+    name = str(found.get("Name") or "")
+    name = name[1:] if name.startswith("/") else name
+    return found if is_exact_match(reference, name, str(found.get("Id", ""))) else None
+
+
+def inspect_network(client: DockerClient, reference: str, verbose: bool = False) -> t.Optional[t.Dict[str, t.Any]]:
+    try:
+        return _inspect(client, f"/networks/{reference}", reference, {"verbose": "true"} if verbose else None)
+    except DockerError as exc:
         if "ambiguous" in str(exc) or "multiple" in str(exc):
             ids = [n["Id"] for n in client.get("/networks", params={"filters": encode_filters({"name": [reference]})}) if n.get("Name") == reference]
             raise DockerError(
@@ -52,23 +44,15 @@ def inspect_network(client: DockerClient, reference: str, verbose: bool = False)
                 "remove the extra ones by ID (docker network rm ID) before managing it by name"
             ) from None
         raise
-    if not is_exact_match(reference, _name_of(found), str(found.get("Id", ""))):
-        return None
-    return t.cast(t.Dict[str, t.Any], found)
 
 
 def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t.List[str]]:
-    """Turn the user's filters into the Engine API's {name: [values]} form, checking names and values."""
     result: t.Dict[str, t.List[str]] = {}
     for key, value in (filters or {}).items():
         if key not in NETWORK_LIST_FILTERS:
             raise ValidationError(f"filters.{key}", f"is not a network filter; use one of {', '.join(NETWORK_LIST_FILTERS)}")
         values = value if isinstance(value, list) else [value]
-        strings = []
-        for item in values:
-            if isinstance(item, bool):
-                item = "true" if item else "false"
-            strings.append(str(item))
+        strings = [str(item).lower() if isinstance(item, bool) else str(item) for item in values]
         if key == "type" and any(v not in ("custom", "builtin") for v in strings):
             raise ValidationError("filters.type", f"{value!r} is not a network type; use custom or builtin")
         if key == "dangling" and any(v not in ("true", "false", "1", "0") for v in strings):
@@ -84,11 +68,9 @@ LOCAL_FILTERS = ("dangling", "type", "scope")
 def matches_local_filters(network: t.Mapping[str, t.Any], filters: t.Mapping[str, t.Sequence[str]]) -> bool:
     """type and scope, which a network list entry answers too; a list of values means any of them."""
     # What the type filter calls builtin (Podman's default network is "bridge" on its Docker API).
-    if filters.get("type") and ("builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom") not in filters["type"]:
-        return False
-    if filters.get("scope") and str(network.get("Scope") or "local") not in filters["scope"]:
-        return False
-    return True
+    seen = {"type": "builtin" if network.get("Name") in BUILTIN_NETWORKS else "custom",
+            "scope": str(network.get("Scope") or "local")}
+    return all(seen[key] in filters[key] for key in seen if filters.get(key))
 
 
 def matches_dangling(network: t.Mapping[str, t.Any], values: t.Optional[t.Sequence[str]]) -> bool:
@@ -102,16 +84,14 @@ def is_dangling(network: t.Mapping[str, t.Any]) -> bool:
 
 
 def listed_name(found: t.Dict[str, t.Any], summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """An inspect result under the name the list gave: Podman lists (and looks up) its default
-    network as "bridge" but names it "podman" when it is inspected by ID."""
+    """Podman lists its default network as "bridge" but names it "podman" when inspected by ID: keep the listed name."""
     if summary.get("Name") and found.get("Name") != summary["Name"] and found.get("Id") == summary.get("Id"):
         return {**found, "Name": summary["Name"]}
     return found
 
 
 def _listed(client: DockerClient, filters: t.Mapping[str, t.List[str]]) -> t.List[t.Dict[str, t.Any]]:
-    """GET /networks with the filters the daemon applies well, then type and scope applied here, sorted by name."""
-    # Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
+    # Sorted by name. Engine 20.10 gets "dangling" wrong next to any other filter (it tests it against the
     # network list, which carries no containers), and Podman refuses "type" and "scope":
     # those are applied here, type and scope on the list, dangling on the inspect results.
     local = {key: list(values) for key, values in filters.items() if key in LOCAL_FILTERS}
@@ -125,21 +105,14 @@ def list_networks(client: DockerClient, filters: t.Mapping[str, t.List[str]], ve
     """Full inspect results (with attached containers) for every network the filters match."""
     result = []
     for summary in _listed(client, filters):
-        found = inspect_network(client, summary["Id"], verbose=verbose)
-        if found is None:  # removed between the list and the inspect
-            continue
-        if not matches_dangling(found, filters.get("dangling")):
-            continue
-        result.append(listed_name(found, summary))
+        found = inspect_network(client, summary["Id"], verbose=verbose)  # None: removed since the list
+        if found is not None and matches_dangling(found, filters.get("dangling")):
+            result.append(listed_name(found, summary))
     return result
 
 
-SUMMARY_KEYS = ("Name", "Id", "Driver", "Scope")
-
-
 def check_summary_options(filters: t.Mapping[str, t.Any], verbose: bool) -> None:
-    """A summary is answered from the network list alone: it cannot tell whether a network is dangling,
-    and it carries no swarm-scoped details."""
+    """A summary is answered from the network list alone: no dangling test, no swarm-scoped details."""
     if "dangling" in filters:
         raise ValidationError("filters.dangling", "needs every network's inspect result, which summary leaves out; "
                                                   "drop summary: true or the dangling filter")
@@ -149,11 +122,8 @@ def check_summary_options(filters: t.Mapping[str, t.Any], verbose: bool) -> None
 
 
 def network_summaries(client: DockerClient, filters: t.Mapping[str, t.List[str]]) -> t.List[t.Dict[str, t.Any]]:
-    """Name, ID, driver and scope of every network the filters match, from one GET /networks (no inspects).
-
-    The caller checks the options first (check_summary_options).
-    """
-    return [{key: summary.get(key) for key in SUMMARY_KEYS} for summary in _listed(client, filters)]
+    """From one GET /networks, no inspects (the caller checks the options first: check_summary_options)."""
+    return [{key: n.get(key) for key in ("Name", "Id", "Driver", "Scope")} for n in _listed(client, filters)]
 
 
 def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
@@ -173,24 +143,11 @@ def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -
 
 
 def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:
-    """Inspect one container by exact name or full ID (short IDs are refused: they can be ambiguous)."""
-    try:
-        found = client.get(f"/containers/{reference}/json")
-    except DockerError as exc:
-        if exc.not_found:
-            return None
-        raise
-    if not is_exact_match(reference, _name_of(found), str(found.get("Id", ""))):
-        return None
-    return t.cast(t.Dict[str, t.Any], found)
+    return _inspect(client, f"/containers/{reference}/json", reference)
 
 
 def container_from_summary(summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
-    """Shape a GET /containers/json entry like an inspect result, as far as endpoints need it.
-
-    The list carries every container's endpoint settings, so one list call replaces one
-    inspect per container when nothing needs to change.
-    """
+    """A GET /containers/json entry shaped like an inspect result, as far as endpoints need it."""
     # Legacy links add names like /web/db to the linked container; its own name has one slash.
     names = [str(n) for n in summary.get("Names") or [] if str(n).count("/") == 1]
     return {
@@ -204,7 +161,6 @@ def container_from_summary(summary: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]
 
 
 def containers_by_reference(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
-    """Every container (running or not), reachable by exact name and by full ID."""
     result: t.Dict[str, t.Dict[str, t.Any]] = {}
     for summary in client.get("/containers/json", params={"all": "true"}) or []:
         container = container_from_summary(summary)

@@ -17,15 +17,10 @@ from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     network_summaries,
 )
 
-MEMBERS_KEY = "members"
-
 
 def with_member_list(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
-    """The inspect result plus every container on the network, stopped ones included, each with its state.
-
-    The daemon's inspect lists running containers only; the lookup the recreate uses finds the others.
-    """
-    return {**network, MEMBERS_KEY: [attachment.as_member() for attachment in attached_containers(client, network)]}
+    """Every container on the network, stopped ones too (the daemon's inspect lists running ones only)."""
+    return {**network, "members": [attachment.as_member() for attachment in attached_containers(client, network)]}
 
 
 def network_info(client: DockerClient, params: t.Mapping[str, t.Any], filters: t.Mapping[str, t.List[str]]) -> t.Dict[str, t.Any]:

@@ -2,16 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""HTTP to the Docker daemon: unix sockets, TCP and TLS with the standard library, SSH through the SDK.
+"""HTTP/1.1 to the Docker daemon, spoken on the socket itself for unix, TCP and TLS; ssh:// through the SDK.
 
-Every task is a fresh Python process, and importing requests (about 110 ms here) and the Docker SDK
-on top of it (about 30 ms more) cost more than everything else a no-change task does. The daemon
-only needs plain HTTP/1.1 on a socket, spoken here on the socket itself: http.client would import
-ssl and email on every task. ssl is imported only for TLS. SSH tunnels are the one transport left to
-the SDK (paramiko or the system's ssh), imported only for ssh:// addresses.
-
-Nothing here knows about Ansible or about the Engine API's JSON: it moves bytes and raises OSError
-for anything that goes wrong on the way (ssl.SSLError is one).
+Every task is a fresh process: importing requests and the SDK (about 140 ms) or http.client (which imports
+ssl and email) would cost more than a no-change task does. Failures on the way raise OSError.
 """
 
 from __future__ import annotations
@@ -30,14 +24,10 @@ if t.TYPE_CHECKING:
     import ssl
 
 USER_AGENT = "dockernet.core"
-DEFAULT_PLAIN_PORT = 2375
-DEFAULT_TLS_PORT = 2376
 
 
 @dataclass(frozen=True)
 class Address:
-    """Where the daemon listens, parsed from docker_host."""
-
     scheme: str  # unix, http, https or ssh
     host: str = ""
     port: int = 0
@@ -76,7 +66,7 @@ def parse_docker_host(docker_host: str, uses_tls: bool) -> Address:
     if not parsed.hostname:
         raise OptionError(f"docker_host={docker_host!r} names no host; write it as tcp://HOST:PORT")
     if port is None:
-        port = DEFAULT_TLS_PORT if uses_tls else DEFAULT_PLAIN_PORT
+        port = 2376 if uses_tls else 2375
     return Address("https" if uses_tls else "http", host=parsed.hostname, port=port)
 
 
@@ -95,11 +85,7 @@ def is_loopback_host(host: str) -> bool:
 
 
 def plain_tcp_warning(settings: ConnectionSettings) -> t.Optional[str]:
-    """The warning for a tcp:// docker_host without TLS that other machines may reach, or None.
-
-    unix:// and ssh:// never warn (the socket's permissions or ssh guard them), nor does an address
-    that cannot be parsed: connecting reports that.
-    """
+    """For a tcp:// docker_host without TLS that others may reach (an unparsable one is left to connecting)."""
     if settings.uses_tls:
         return None
     try:
@@ -129,23 +115,20 @@ def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
 
     if bool(settings.client_cert) != bool(settings.client_key):
         raise OptionError("client_cert and client_key must be given together for TLS client authentication")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the certificate and the host name unless told not to
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if settings.validate_certs:
-        context.verify_mode = ssl.CERT_REQUIRED
-        context.check_hostname = True
-        if settings.ca_path:
-            _readable_file("ca_path", settings.ca_path)
-            try:
-                context.load_verify_locations(cafile=settings.ca_path)
-            except ssl.SSLError as exc:
-                raise OptionError(f"ca_path={settings.ca_path!r} holds no usable CA certificate ({exc}); give a PEM file") from None
-        else:
-            context.load_default_certs()
-    else:
+    if not settings.validate_certs:
         # tls: true without validate_certs: encrypted, but the daemon is not verified (the CLI's --tls)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    elif settings.ca_path:
+        _readable_file("ca_path", settings.ca_path)
+        try:
+            context.load_verify_locations(cafile=settings.ca_path)
+        except ssl.SSLError as exc:
+            raise OptionError(f"ca_path={settings.ca_path!r} holds no usable CA certificate ({exc}); give a PEM file") from None
+    else:
+        context.load_default_certs()
     if settings.client_cert and settings.client_key:
         _readable_file("client_cert", settings.client_cert)
         _readable_file("client_key", settings.client_key)
@@ -159,14 +142,9 @@ def tls_context(settings: ConnectionSettings) -> ssl.SSLContext:
     return context
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(t.NamedTuple):
     status: int
     body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
 
 
 class ClosedConnection(ConnectionError):
@@ -213,8 +191,7 @@ class HttpTransport:
             readable = [self._sock]
         if readable:  # an idle HTTP connection only becomes readable when the peer closed it
             self.close()
-            return False
-        return True
+        return not readable
 
     def request(self, method: str, target: str, body: t.Optional[bytes] = None,
                 headers: t.Optional[t.Mapping[str, str]] = None) -> Reply:
@@ -287,10 +264,7 @@ class TransportError(OSError):
 
 
 class SdkTransport:
-    """ssh:// through the Docker SDK, which runs paramiko or the system's ssh client.
-
-    The SDK imports paramiko for ssh:// either way, so paramiko is required with use_ssh_client too.
-    """
+    """ssh:// through the Docker SDK; it imports paramiko either way, so use_ssh_client needs it too."""
 
     def __init__(self, settings: ConnectionSettings) -> None:
         import docker  # pylint: disable=import-outside-toplevel
@@ -323,25 +297,20 @@ class SdkTransport:
         self._api.close()
 
 
-Transport = t.Union[HttpTransport, SdkTransport]
-
-
 def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
     """Why the SDK that ssh:// needs cannot be imported (None when it can, or when it is not needed)."""
     if not settings.docker_host.lower().startswith("ssh://"):
         return None
     try:
-        import docker  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
-        import paramiko  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
-        import requests  # noqa: F401  # pylint: disable=unused-import,import-outside-toplevel
+        for name in ("docker", "paramiko", "requests"):
+            __import__(name)
     except ImportError:
         import traceback  # pylint: disable=import-outside-toplevel
-
         return traceback.format_exc()
     return None
 
 
-def open_transport(settings: ConnectionSettings) -> Transport:
+def open_transport(settings: ConnectionSettings) -> t.Union[HttpTransport, SdkTransport]:
     address = parse_docker_host(settings.docker_host, settings.uses_tls)
     if address.scheme == "ssh":
         return SdkTransport(settings)

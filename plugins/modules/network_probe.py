@@ -138,10 +138,10 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
-from ansible_collections.dockernet.core.plugins.module_utils._exec import exec_run
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._probe import (
     ToolMissing,
+    exec_run,
     failure_message,
     parse_targets,
     ping_latency_ms,
