@@ -77,9 +77,8 @@ def connect(client: DockerClient, network_id: str, container_id: str, endpoint: 
 
 
 def network_ref(network: t.Mapping[str, t.Any], running: bool) -> str:
-    """How to name a network in a disconnect: by ID, but by name for a stopped container, which the daemon takes off
-    by its own record: it resolves an ID only among the networks instantiated on this node, and a swarm network
-    no running container uses here is not ("is not connected").
+    """By ID, but by name for a stopped container: the daemon resolves an ID only among the networks instantiated on
+    this node, and a swarm network no running container uses here is not ("is not connected").
     """
     return str(network["Id"] if running else network["Name"])
 

@@ -43,6 +43,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._prediction import 
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
+NO_SUBNET = "network {!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
+Network = t.Mapping[str, t.Any]
 
 
 @dataclass(frozen=True)
@@ -80,23 +82,17 @@ class AttachmentResult(Planned):
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
-            "container": self.container,
-            "network": self.network,
-            "changed": self.changed,
-            "actions": self.actions,
-            "differences": [d.as_dict() for d in self.differences],
-            "attachment": self.attachment,
-            "changed_mac_address": self.changed_mac_address,
-            "diff": {"before": self.before, "after": self.after},
+            "container": self.container, "network": self.network, "changed": self.changed, "actions": self.actions,
+            "differences": [d.as_dict() for d in self.differences], "attachment": self.attachment,
+            "changed_mac_address": self.changed_mac_address, "diff": {"before": self.before, "after": self.after},
         }
 
 
 def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network: t.Optional[str] = None) -> AttachmentRequest:
     """Validate one attachment's options (pure). prefix names the list item in messages."""
     container = params.get("container") if network is None else params.get("name")
-    container_field = f"{prefix}{'container' if network is None else 'name'}"
     if not isinstance(container, str) or not container.strip():
-        raise ValidationError(container_field, "is empty; give a container name or full ID")
+        raise ValidationError(f"{prefix}{'container' if network is None else 'name'}", "is empty; give a container name or full ID")
     network_name = network if network is not None else params.get("network")
     if not isinstance(network_name, str) or not network_name.strip():
         raise ValidationError(f"{prefix}network", "is empty; give a network name or full ID")
@@ -104,12 +100,8 @@ def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network
     if state not in ATTACHMENT_STATES:
         raise ValidationError(f"{prefix}state", f"{state!r} is not a state; use connected or disconnected")
     return AttachmentRequest(
-        container=container,
-        network=network_name,
-        state=state,
-        endpoint=desired_endpoint(params, prefix),
-        purge_aliases=bool(params.get("purge_aliases")),
-        reconnect=params.get("reconnect", True) is not False,
+        container=container, network=network_name, state=state, endpoint=desired_endpoint(params, prefix),
+        purge_aliases=bool(params.get("purge_aliases")), reconnect=params.get("reconnect", True) is not False,
         force=bool(params.get("force")),
     )
 
@@ -135,13 +127,11 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
         if not address:
             continue
         if default_bridge or not pools:
-            raise ValidationError(
-                key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
-            )
+            raise ValidationError(key, NO_SUBNET.format(name))
         parsed = ipaddress.ip_address(address)
         for config in pools:
-            reserved = {"the network's gateway": config.get("Gateway")}
-            reserved.update({f"the reserved aux address {k!r}": v for k, v in (config.get("AuxiliaryAddresses") or {}).items()})
+            aux = {f"the reserved aux address {k!r}": v for k, v in (config.get("AuxiliaryAddresses") or {}).items()}
+            reserved = {"the network's gateway": config.get("Gateway"), **aux}
             for what, taken in reserved.items():
                 if taken and normalise_address(str(taken)) == str(parsed):
                     raise ValidationError(key, f"{address} is {what} of network {name!r}; pick another address")
@@ -202,10 +192,6 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
     }
 
 
-Network = t.Mapping[str, t.Any]
-Reader = t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]]
-
-
 def _find_container(client: DockerClient, reference: str, field_name: str = "container") -> t.Dict[str, t.Any]:
     container = inspect_container(client, reference)
     if container is None:
@@ -215,7 +201,7 @@ def _find_container(client: DockerClient, reference: str, field_name: str = "con
 
 def plan_connect(
     client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
-    applied: t.Optional[t.Callable[[], Network]] = None, read_back: Reader = inspect_container,
+    applied: t.Optional[t.Callable[[], Network]] = None, read_back: t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]] = inspect_container,
 ) -> AttachmentResult:
     """Plan connecting (or reconnecting with new settings).
 
@@ -316,17 +302,15 @@ def _connect(
         if "user configured subnets" in str(exc):
             # A pool the daemon picked by itself looks like a configured one in the network's inspect.
             key = "ipv4_address" if request.endpoint.ipv4_address else "ipv6_address"
-            raise ValidationError(
-                key, f"network {net_name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
-            ) from None
+            raise ValidationError(key, NO_SUBNET.format(net_name)) from None
         raise
 
 
 def _connected_meanwhile(client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: Network) -> bool:
     """Whether a concurrent run made the requested endpoint; raises when it has other settings (reconnecting would race again)."""
-    refreshed = inspect_container(client, str(container["Id"]))
-    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"])) if refreshed is not None else None
-    if refreshed is None or now is None:
+    refreshed = inspect_container(client, str(container["Id"])) or {}
+    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"]))
+    if now is None:
         return False
     differences = endpoint_differences(request.endpoint, now, request.purge_aliases)
     if differences:

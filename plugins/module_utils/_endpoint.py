@@ -13,15 +13,13 @@ from dataclasses import dataclass, field, replace
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Option, compare_values, dig, put
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address, parse_address, string_dict
 
-# The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists
-# since API 1.44, but Docker 28.5.2 (API 1.51) accepts and ignores it at every API version from 1.41
-# to 1.51, for a running container and for a stopped one alike (recorded, then a random MAC on
-# start); the daemon fix (moby pull request 52040) ships with a later engine.
+# The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists since API 1.44,
+# but Docker 28.5.2 (API 1.51) ignores it at every API version, running or stopped (a random MAC on start and on
+# every new endpoint); the daemon fix (moby pull request 52040) ships with a later engine.
 MAC_ON_CONNECT_API = "1.54"
 
-# How a setting is compared besides exactly: the daemon's own names never count as aliases, and the
-# given aliases are merged into the actual ones unless purge_aliases; a static address is taken as
-# wanted while the engine cannot tell it (Endpoint.addresses_unknown).
+# How a setting is compared besides exactly: the daemon's own names are no aliases, and given aliases merge into the
+# actual ones unless purge_aliases; a static address is taken as wanted while the engine cannot tell it.
 NAMES, ADDRESS = "names", "address"
 
 
@@ -177,9 +175,7 @@ def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoin
 
 
 def daemon_names(container: t.Mapping[str, t.Any]) -> t.Set[str]:
-    """DNS names the daemon gives an endpoint by itself, never user aliases: before API 1.45 it lists
-    the short ID and the hostname among Aliases; from 1.45 on, only in DNSNames.
-    """
+    """Names the daemon gives an endpoint itself (in Aliases before API 1.45, only in DNSNames after): never aliases."""
     hostname = (container.get("Config") or {}).get("Hostname") or ""
     return {str(container.get("Id", ""))[:12], container_name(container), str(hostname)} - {""}
 
@@ -192,10 +188,8 @@ def reported_dns_names(raw: t.Mapping[str, t.Any]) -> t.Optional[t.List[str]]:
 
 def without_daemon_names(desired: Endpoint, container: t.Mapping[str, t.Any]) -> Endpoint:
     """Drop asked-for aliases the daemon answers to anyway, so they are never a difference."""
-    if not desired.aliases:
-        return desired
     own = daemon_names(container)
-    return replace(desired, aliases=tuple(a for a in desired.aliases if a not in own))
+    return replace(desired, aliases=tuple(a for a in desired.aliases if a not in own)) if desired.aliases else desired
 
 
 def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[t.Dict[str, t.Any]]:
@@ -210,9 +204,7 @@ def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, netwo
 
 
 def records_endpoint_config(container: t.Mapping[str, t.Any]) -> bool:
-    """Whether the engine keeps each endpoint's configured settings (IPAMConfig): Docker does, and its NetworkID is
-    an ID; Podman 4 keeps only what it assigned (nothing while stopped), and its NetworkID is the network's name.
-    """
+    """Whether the engine keeps configured settings (IPAMConfig): Docker; not Podman 4, whose NetworkID is a name."""
     networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
     return not any(key and key == (settings or {}).get("NetworkID") for key, settings in networks.items())
 
@@ -231,7 +223,6 @@ def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]
 
 
 def endpoint_on(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[Endpoint]:
-    """The normalised endpoint a container has on a network (found by name or ID); None when not attached."""
     raw = endpoint_settings(container, network_name, network_id)
     return actual_endpoint(container, raw) if raw is not None else None
 
@@ -240,9 +231,7 @@ def _target(spec: EndpointField, wanted: t.Any, actual: t.Any, merge: bool) -> t
     """The value a setting is to have: the given one (merged into the actual aliases when asked), else the actual one."""
     if wanted is None:
         return actual
-    if spec.compare == NAMES and merge:
-        return tuple(sorted(set(actual or ()) | set(wanted)))
-    return wanted
+    return tuple(sorted(set(actual or ()) | set(wanted))) if spec.compare == NAMES and merge else wanted
 
 
 def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: bool = False) -> t.List[Difference]:
@@ -280,22 +269,14 @@ def address_derived_mac(ipv4_address: str) -> str:
 
 
 def mac_survives_reconnect(old_mac: t.Optional[str], static_ipv4: t.Optional[str], pinned: bool) -> bool:
-    """Whether a reconnect gives old_mac back: the daemon applies one sent on connect (pinned), or it is derived
-    from a kept static IPv4 address (older engines); Docker 28 gives a new endpoint a random MAC, below API 1.54.
-    """
-    if not old_mac or pinned:
-        return True
-    return static_ipv4 is not None and address_derived_mac(static_ipv4) == old_mac.lower()
+    """Whether a reconnect gives old_mac back: sent where the daemon applies it (pinned), or derived from a kept IPv4."""
+    return not old_mac or pinned or (static_ipv4 is not None and address_derived_mac(static_ipv4) == old_mac.lower())
 
 
 def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[str]:
     """Static addresses of an endpoint that no pool of the network contains (all of them when it has no pools)."""
     nets = [ipaddress.ip_network(s) for s in subnets]
-    outside = []
-    for address in (endpoint.ipv4_address, endpoint.ipv6_address):
-        if address and not any(ipaddress.ip_address(address) in net for net in nets):
-            outside.append(address)
-    return outside
+    return [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a and not any(ipaddress.ip_address(a) in net for net in nets)]
 
 
 def without_addresses(endpoint: Endpoint, addresses: t.Iterable[str]) -> Endpoint:
