@@ -37,10 +37,7 @@ class Attachment:
 
     def as_member(self) -> t.Dict[str, t.Any]:
         """How network_info shows the container: as_dict with its state and the MAC address it has."""
-        member = {**self.as_dict(), "state": self.state}
-        if self.mac_address:
-            member["mac_address"] = self.mac_address
-        return member
+        return {**self.as_dict(), "state": self.state, **({"mac_address": self.mac_address} if self.mac_address else {})}
 
 
 def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_id: str) -> t.Optional[Attachment]:

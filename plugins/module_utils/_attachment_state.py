@@ -203,10 +203,8 @@ def plan_connect(
     client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
     applied: t.Optional[t.Callable[[], Network]] = None, read_back: t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]] = inspect_container,
 ) -> AttachmentResult:
-    """Plan connecting (or reconnecting with new settings).
-
-    A caller may pass network and container looked up already (a network whose Id is None is one the plan creates
-    first); applied gives the network once the plans before ran; read_back reads the container after the connects.
+    """Plan connecting (or reconnecting with new settings). A caller may pass network and container looked up already
+    (Id None: a network the plan creates first); applied gives the network once the plans before ran.
     """
     result = AttachmentResult(container=request.container, network=request.network)
     if container is None:
@@ -260,7 +258,8 @@ def plan_connect(
                         {"Container": container_id, "Force": True},
                         perform=lambda client: disconnect(client, network_ref(resolve(), running), container_id, force=True))
     send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
-    result.plan.add(f"connect container {cname} to network {net_name}", f"/networks/{net_id or net_name}/connect", connect_body(container_id, target), perform=send)
+    result.plan.add(f"connect container {cname} to network {net_name}", f"/networks/{net_id or net_name}/connect",
+                    connect_body(container_id, target), perform=send)
     # A running container keeps the MAC address it is connected with unless a change is predicted (then the daemon
     # picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
     mac = (None if result.changed_mac_address is not None else target.mac_address) if running else request.endpoint.mac_address
@@ -366,23 +365,22 @@ def plan_disconnect(
 
 
 def plan_attachment(client: DockerClient, request: AttachmentRequest, **looked_up: t.Any) -> AttachmentResult:
-    """Plan connecting or disconnecting as the request says; looked_up as for plan_connect."""
     if request.state == "disconnected":
         looked_up.pop("read_back", None)
         return plan_disconnect(client, request, **looked_up)
     return plan_connect(client, request, **looked_up)
 
 
-def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:
+def member_requests(network: str, items: t.Sequence[t.Any]) -> t.List[AttachmentRequest]:
     """Validate a network's `containers` list: names, or dicts with `name` and endpoint settings (pure)."""
     requests = []
     seen: t.Set[str] = set()
     for index, item in enumerate(items):
-        prefix = f"{field_name}[{index}]."
+        prefix = f"containers[{index}]."
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
-            raise ValidationError(f"{field_name}[{index}]", f"{item!r} is neither a container name nor a dict with name and endpoint settings")
+            raise ValidationError(f"containers[{index}]", f"{item!r} is neither a container name nor a dict with name and endpoint settings")
         unknown = sorted(set(item) - set(MEMBER_KEYS))
         if unknown:
             raise ValidationError(f"{prefix}{unknown[0]}", f"is not an endpoint setting; use {', '.join(MEMBER_KEYS)}")

@@ -53,7 +53,6 @@ def normalise_link(value: str) -> str:
 
 
 def normalised_mac(value: t.Any) -> t.Optional[str]:
-    """A MAC address as the daemon reports it, in lower case; None when it reports none (pure)."""
     return str(value).lower() if value else None
 
 

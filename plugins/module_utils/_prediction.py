@@ -2,10 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""What check mode returns (pure): the inspect results a real run would return, with their keys and structure.
-
-Values the daemon picks when it acts (IDs, creation time, assigned addresses and MAC addresses, the subnet of a pool
-it chooses) are None.
+"""What check mode returns (pure): the inspect results a real run would return, with their keys and structure; values
+the daemon picks when it acts (IDs, creation time, assigned addresses and MAC addresses, pools it chooses) are None.
 """
 
 from __future__ import annotations
@@ -48,10 +46,9 @@ def _reported(kind: str, value: t.Any) -> t.Any:
 def predicted_network(
     state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str, config_source: t.Optional[t.Mapping[str, t.Any]] = None,
 ) -> t.Dict[str, t.Any]:
-    """The inspect result a create (actual None) or a recreate of actual with the predicted settings state would leave.
-
-    A recreate reports actual's keys again; a create, those of an engine of api_version. No containers yet (the connects
-    add theirs: with_members). With config_from, pools, IP families and driver options are config_source's.
+    """The inspect result a create (actual None) or a recreate of actual with the predicted settings state would leave:
+    a recreate reports actual's keys again, a create those of api_version; no containers yet (the connects add theirs:
+    with_members); with config_from, pools, IP families and driver options are config_source's.
     """
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
     reported: t.Dict[str, t.Any] = {"Id": None, "Created": None, "Containers": {}}
