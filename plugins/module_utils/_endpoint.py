@@ -48,7 +48,7 @@ class EndpointField:
 
 def normalise_link(value: str) -> str:
     """'db' and 'db:db' mean the same link; '/db:/web/db' is how legacy links are reported."""
-    name, _, alias = (part.strip().lstrip("/") for part in str(value).partition(":"))
+    name, alias = (part.strip().lstrip("/") for part in str(value).partition(":")[::2])
     return f"{name}:{(alias or name).rsplit('/', 1)[-1]}"
 
 
