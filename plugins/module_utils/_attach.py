@@ -13,14 +13,15 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     Endpoint,
     connect_body,
+    container_name,
     endpoint_on,
+    is_running,
 )
 
 
 @dataclass(frozen=True)
 class Attachment:
     """One container's endpoint on one network, as recorded before a change."""
-
     container_id: str
     container_name: str
     running: bool
@@ -36,51 +37,26 @@ class Attachment:
 
     def as_member(self) -> t.Dict[str, t.Any]:
         """How network_info shows the container: as_dict with its state and the MAC address it has."""
-        member = {**self.as_dict(), "state": self.state}
-        if self.mac_address:
-            member["mac_address"] = self.mac_address
-        return member
-
-
-def container_name(container: t.Mapping[str, t.Any]) -> str:
-    return str(container.get("Name", "")).lstrip("/")
-
-
-def is_running(container: t.Mapping[str, t.Any]) -> bool:
-    """Whether a container's inspect result says it runs."""
-    return bool((container.get("State") or {}).get("Running"))
+        return {**self.as_dict(), "state": self.state, **({"mac_address": self.mac_address} if self.mac_address else {})}
 
 
 def attachment_of(container: t.Mapping[str, t.Any], network_name: str, network_id: str) -> t.Optional[Attachment]:
     endpoint = endpoint_on(container, network_name, network_id)
     if endpoint is None:
         return None
-    state = container.get("State") or {}
     running = is_running(container)
-    return Attachment(
-        container_id=str(container["Id"]),
-        container_name=container_name(container),
-        running=running,
-        endpoint=replace(endpoint, mac_address=None),
-        mac_address=endpoint.mac_address,
-        state=str(state.get("Status") or ("running" if running else "")),
-    )
-
-
-def attached_container_ids(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[str]:
-    """Running and stopped containers on a network (its inspect only lists running ones).
-
-    Containers that were created but never started carry no network ID yet, only the name.
-    """
-    ids = {cid for cid in (network.get("Containers") or {}) if not cid.startswith("ep-") and not cid.startswith("lb-")}
-    listing = client.get("/containers/json", params={"all": "true", "filters": encode_filters({"network": [network["Id"], network["Name"]]})}) or []
-    ids.update(str(c["Id"]) for c in listing)
-    return sorted(ids)
+    state = str((container.get("State") or {}).get("Status") or ("running" if running else ""))
+    return Attachment(container_id=str(container["Id"]), container_name=container_name(container), running=running,
+                      endpoint=replace(endpoint, mac_address=None), mac_address=endpoint.mac_address, state=state)
 
 
 def attached_containers(client: DockerClient, network: t.Mapping[str, t.Any]) -> t.List[Attachment]:
+    """Running and stopped containers on a network: its inspect lists running ones, and the container list
+    finds the others by network ID or, for those never started, by name."""
+    ids = {cid for cid in (network.get("Containers") or {}) if not cid.startswith(("ep-", "lb-"))}
+    listing = client.get("/containers/json", params={"all": "true", "filters": encode_filters({"network": [network["Id"], network["Name"]]})}) or []
     result = []
-    for cid in attached_container_ids(client, network):
+    for cid in sorted(ids | {str(c["Id"]) for c in listing}):
         try:
             container = client.get(f"/containers/{cid}/json")
         except DockerError as exc:
@@ -98,11 +74,8 @@ def connect(client: DockerClient, network_id: str, container_id: str, endpoint: 
 
 
 def network_ref(network: t.Mapping[str, t.Any], running: bool) -> str:
-    """How to name a network in a disconnect: by ID, but by name for a stopped container.
-
-    The daemon takes a stopped container off a network by removing the name from the container's own
-    record, and resolves an ID only among the networks instantiated on this node: a swarm network
-    that no running container uses here is not, so disconnecting by ID fails ("is not connected").
+    """By ID, but by name for a stopped container: the daemon resolves an ID only among the networks instantiated on
+    this node, and a swarm network no running container uses here is not ("is not connected").
     """
     return str(network["Id"] if running else network["Name"])
 

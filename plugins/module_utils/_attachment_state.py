@@ -2,11 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Plan one container's endpoint on one network; _plan.apply sends it.
-
-The one implementation behind network_attachment, the network module's
-`containers` and the topology module.
-"""
+"""Plan one container's endpoint on one network (for network_attachment, network's `containers` and topology)."""
 
 from __future__ import annotations
 
@@ -15,14 +11,7 @@ import ipaddress
 import typing as t
 from dataclasses import dataclass, field, replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import (
-    attached_containers,
-    connect,
-    container_name,
-    disconnect,
-    is_running,
-    network_ref,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, disconnect, network_ref
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
@@ -32,14 +21,16 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     Endpoint,
     actual_endpoint,
     connect_body,
+    container_name,
     daemon_names,
     desired_endpoint,
     endpoint_differences,
     endpoint_on,
     endpoint_settings,
+    is_running,
+    mac_change,
     mac_survives_reconnect,
     merged_endpoint,
-    normalised_mac,
     reported_dns_names,
     without_daemon_names,
 )
@@ -52,6 +43,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._prediction import 
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
+NO_SUBNET = "network {!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
+Network = t.Mapping[str, t.Any]
 
 
 @dataclass(frozen=True)
@@ -85,29 +78,21 @@ class AttachmentResult(Planned):
     def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
         """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
         self.attachment = view
-        new_mac = normalised_mac((view or {}).get("mac_address"))
-        changed = self.replaced_mac is not None and new_mac != self.replaced_mac
-        self.changed_mac_address = {"old": self.replaced_mac, "new": new_mac} if changed else None
+        self.changed_mac_address = mac_change(self.replaced_mac, (view or {}).get("mac_address"))
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
-            "container": self.container,
-            "network": self.network,
-            "changed": self.changed,
-            "actions": self.actions,
-            "differences": [d.as_dict() for d in self.differences],
-            "attachment": self.attachment,
-            "changed_mac_address": self.changed_mac_address,
-            "diff": {"before": self.before, "after": self.after},
+            "container": self.container, "network": self.network, "changed": self.changed, "actions": self.actions,
+            "differences": [d.as_dict() for d in self.differences], "attachment": self.attachment,
+            "changed_mac_address": self.changed_mac_address, "diff": {"before": self.before, "after": self.after},
         }
 
 
 def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network: t.Optional[str] = None) -> AttachmentRequest:
     """Validate one attachment's options (pure). prefix names the list item in messages."""
     container = params.get("container") if network is None else params.get("name")
-    container_field = f"{prefix}{'container' if network is None else 'name'}"
     if not isinstance(container, str) or not container.strip():
-        raise ValidationError(container_field, "is empty; give a container name or full ID")
+        raise ValidationError(f"{prefix}{'container' if network is None else 'name'}", "is empty; give a container name or full ID")
     network_name = network if network is not None else params.get("network")
     if not isinstance(network_name, str) or not network_name.strip():
         raise ValidationError(f"{prefix}network", "is empty; give a network name or full ID")
@@ -115,19 +100,9 @@ def request_from_params(params: t.Mapping[str, t.Any], prefix: str = "", network
     if state not in ATTACHMENT_STATES:
         raise ValidationError(f"{prefix}state", f"{state!r} is not a state; use connected or disconnected")
     return AttachmentRequest(
-        container=container,
-        network=network_name,
-        state=state,
-        endpoint=desired_endpoint(params, prefix),
-        purge_aliases=bool(params.get("purge_aliases")),
-        reconnect=params.get("reconnect", True) is not False,
+        container=container, network=network_name, state=state, endpoint=desired_endpoint(params, prefix),
+        purge_aliases=bool(params.get("purge_aliases")), reconnect=params.get("reconnect", True) is not False,
         force=bool(params.get("force")),
-    )
-
-
-def is_default_bridge(network: t.Mapping[str, t.Any]) -> bool:
-    return (network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION) == "true" or (
-        network.get("Name") == "bridge" and network.get("Driver") == "bridge"
     )
 
 
@@ -141,7 +116,9 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
     name = str(network.get("Name"))
     if network.get("Scope") == "swarm" and not network.get("Attachable"):
         raise ValidationError("network", f"{name!r} is a swarm-scoped network that is not attachable; recreate it with attachable: true")
-    default_bridge = is_default_bridge(network)
+    default_bridge = (network.get("Options") or {}).get(DEFAULT_BRIDGE_OPTION) == "true" or (
+        network.get("Name") == "bridge" and network.get("Driver") == "bridge"
+    )
     if default_bridge and endpoint.aliases:
         raise ValidationError("aliases", f"the default bridge network {name!r} ignores aliases; use a user-defined network for DNS aliases")
     pools = [c for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
@@ -150,13 +127,11 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
         if not address:
             continue
         if default_bridge or not pools:
-            raise ValidationError(
-                key, f"network {name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
-            )
+            raise ValidationError(key, NO_SUBNET.format(name))
         parsed = ipaddress.ip_address(address)
         for config in pools:
-            reserved = {"the network's gateway": config.get("Gateway")}
-            reserved.update({f"the reserved aux address {k!r}": v for k, v in (config.get("AuxiliaryAddresses") or {}).items()})
+            aux = {f"the reserved aux address {k!r}": v for k, v in (config.get("AuxiliaryAddresses") or {}).items()}
+            reserved = {"the network's gateway": config.get("Gateway"), **aux}
             for what, taken in reserved.items():
                 if taken and normalise_address(str(taken)) == str(parsed):
                     raise ValidationError(key, f"{address} is {what} of network {name!r}; pick another address")
@@ -179,10 +154,8 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
 
 
 def static_addresses_held(client: DockerClient, network: t.Mapping[str, t.Any], container_id: str) -> t.Dict[str, str]:
-    """Static addresses that other containers on the network hold, running or not: address -> container name.
-
-    The network lists running containers only, and the daemon lets a second stopped container take a
-    static address that is already held, failing only when it starts.
+    """Static addresses other containers on the network hold, running or not (address -> container name): the network
+    lists running ones only, and the daemon lets a stopped container take a held address, failing when it starts.
     """
     name, net_id = str(network.get("Name")), str(network.get("Id"))
     if network.get("Id") is None:
@@ -219,10 +192,6 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
     }
 
 
-Network = t.Mapping[str, t.Any]
-Reader = t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]]
-
-
 def _find_container(client: DockerClient, reference: str, field_name: str = "container") -> t.Dict[str, t.Any]:
     container = inspect_container(client, reference)
     if container is None:
@@ -232,14 +201,10 @@ def _find_container(client: DockerClient, reference: str, field_name: str = "con
 
 def plan_connect(
     client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
-    applied: t.Optional[t.Callable[[], Network]] = None, read_back: Reader = inspect_container,
+    applied: t.Optional[t.Callable[[], Network]] = None, read_back: t.Callable[[DockerClient, str], t.Optional[t.Dict[str, t.Any]]] = inspect_container,
 ) -> AttachmentResult:
-    """Plan connecting (or reconnecting with new settings).
-
-    network and container may be passed by a caller that looked them up already; a network whose Id
-    is None is one the same plan creates first. applied gives the network once the plans before ran
-    (default: network); read_back reads the container after the connects (a caller connecting one
-    container to many networks passes one that reads it once).
+    """Plan connecting (or reconnecting with new settings). A caller may pass network and container looked up already
+    (Id None: a network the plan creates first); applied gives the network once the plans before ran.
     """
     result = AttachmentResult(container=request.container, network=request.network)
     if container is None:
@@ -253,10 +218,10 @@ def plan_connect(
     unseen, looked_up = network is None, network or {"Name": request.network, "Id": request.network}
     resolve = applied or ((lambda: inspect_network(client, request.network) or looked_up) if unseen else (lambda: looked_up))
     cname, net_name, net_id = container_name(container), str(looked_up["Name"]), None if unseen else looked_up.get("Id")
-    found = container
+    container_id, running, found = str(container["Id"]), is_running(container), container
 
-    def read(client: DockerClient) -> t.Mapping[str, t.Any]:
-        return read_back(client, str(found["Id"])) or found
+    def settle(client: DockerClient) -> None:
+        result.settle(attachment_view(read_back(client, container_id) or found, resolve()))
 
     actual = None if network is None else endpoint_on(container, net_name, str(net_id or ""))
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
@@ -267,7 +232,7 @@ def plan_connect(
             result.after = result.before
             result.attachment = attachment_view(container, looked_up)
             # On a network the plan recreates, the endpoint is read again once the network has its new ID.
-            result.plan.settle.append(lambda client: None if resolve().get("Id") == net_id else result.settle(attachment_view(read(client), resolve())))
+            result.plan.settle.append(lambda client: None if resolve().get("Id") == net_id else settle(client))
             return result
         if not request.reconnect:
             raise ValidationError(
@@ -281,19 +246,27 @@ def plan_connect(
     # Only a change is refused: a container created with --network host is on host as asked.
     check_attachable(cname, container, network, net_name)
     if network is not None:
-        check_endpoint_fits(client, request, network, str(container["Id"]))
+        check_endpoint_fits(client, request, network, container_id)
     result.after = target.as_dict()
-    container_id, path = str(container["Id"]), f"/networks/{net_id or net_name}"
     if actual is not None:
-        note_replaced_mac(client, result, container, actual, target, request.endpoint.mac_address is not None)
-        running = is_running(container)
+        # A running container's MAC address a reconnect may lose (one the task asks for is a change it wants).
+        if running and actual.mac_address and request.endpoint.mac_address is None:
+            result.replaced_mac = actual.mac_address
+            if not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
+                result.changed_mac_address = {"old": actual.mac_address, "new": None}
         result.plan.add(f"disconnect container {cname} from network {net_name}", f"/networks/{network_ref(looked_up, running)}/disconnect",
                         {"Container": container_id, "Force": True},
                         perform=lambda client: disconnect(client, network_ref(resolve(), running), container_id, force=True))
     send = functools.partial(_connect, request=request, container=container, network=resolve, actual=actual, target=target, unseen=unseen)
-    result.plan.add(f"connect container {cname} to network {net_name}", f"{path}/connect", connect_body(container_id, target), perform=send)
-    predict(result, container, net_name, net_id, target, request.endpoint.mac_address)
-    result.plan.settle.append(lambda client: result.settle(attachment_view(read(client), resolve())))
+    result.plan.add(f"connect container {cname} to network {net_name}", f"/networks/{net_id or net_name}/connect",
+                    connect_body(container_id, target), perform=send)
+    # A running container keeps the MAC address it is connected with unless a change is predicted (then the daemon
+    # picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
+    mac = (None if result.changed_mac_address is not None else target.mac_address) if running else request.endpoint.mac_address
+    result.attachment = predicted_attachment(container, net_name, net_id, target, mac)
+    if running:
+        result.member = (container_id, member_entry(cname, mac))
+    result.plan.settle.append(settle)
     return result
 
 
@@ -328,50 +301,15 @@ def _connect(
         if "user configured subnets" in str(exc):
             # A pool the daemon picked by itself looks like a configured one in the network's inspect.
             key = "ipv4_address" if request.endpoint.ipv4_address else "ipv6_address"
-            raise ValidationError(
-                key, f"network {net_name!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
-            ) from None
+            raise ValidationError(key, NO_SUBNET.format(net_name)) from None
         raise
 
 
-def predict(
-    result: AttachmentResult, container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, asked_mac: t.Optional[str],
-) -> None:
-    """The attachment a connect with target would leave, until a real run reads it back.
-
-    A running container keeps the MAC address it is connected with unless a change is predicted (then
-    the daemon picks one); a stopped one gets its MAC address when it starts, unless the task asks for one.
-    """
-    running = is_running(container)
-    mac = (None if result.changed_mac_address is not None else target.mac_address) if running else asked_mac
-    result.attachment = predicted_attachment(container, network_name, network_id, target, mac)
-    if running:
-        result.member = (str(container["Id"]), member_entry(container_name(container), mac))
-
-
-def note_replaced_mac(
-    client: DockerClient, result: AttachmentResult, container: t.Mapping[str, t.Any], actual: Endpoint, target: Endpoint, asked: bool,
-) -> None:
-    """Watch the MAC address a reconnect of a running container may lose, and predict the loss.
-
-    A MAC address the task asks for is a change it wants, not a loss. A stopped container gets its MAC
-    address when it starts, on every engine.
-    """
-    if asked or not actual.mac_address or not is_running(container):
-        return
-    result.replaced_mac = actual.mac_address
-    if not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
-        result.changed_mac_address = {"old": actual.mac_address, "new": None}
-
-
 def _connected_meanwhile(client: DockerClient, request: AttachmentRequest, container: t.Mapping[str, t.Any], network: Network) -> bool:
-    """Whether the container now has the requested endpoint (made by a concurrent run).
-
-    Raises when the endpoint that appeared has other settings: reconnecting would race the other run again.
-    """
-    refreshed = inspect_container(client, str(container["Id"]))
-    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"])) if refreshed is not None else None
-    if refreshed is None or now is None:
+    """Whether a concurrent run made the requested endpoint; raises when it has other settings (reconnecting would race again)."""
+    refreshed = inspect_container(client, str(container["Id"])) or {}
+    now = endpoint_on(refreshed, str(network["Name"]), str(network["Id"]))
+    if now is None:
         return False
     differences = endpoint_differences(request.endpoint, now, request.purge_aliases)
     if differences:
@@ -392,11 +330,7 @@ def plan_disconnect(
     client: DockerClient, request: AttachmentRequest, *, network: t.Optional[Network] = None, container: t.Optional[t.Mapping[str, t.Any]] = None,
     lookup_container: bool = True, applied: t.Optional[t.Callable[[], Network]] = None,
 ) -> AttachmentResult:
-    """Plan disconnecting one container.
-
-    A caller that inspected the container already passes it with lookup_container=False (None then
-    means it does not exist); applied as for plan_connect.
-    """
+    """Plan disconnecting one container; a caller that inspected it passes it with lookup_container=False (None: it is gone)."""
     result = AttachmentResult(container=request.container, network=request.network)
     if network is None:
         network = inspect_network(client, request.network)
@@ -431,23 +365,22 @@ def plan_disconnect(
 
 
 def plan_attachment(client: DockerClient, request: AttachmentRequest, **looked_up: t.Any) -> AttachmentResult:
-    """Plan connecting or disconnecting as the request says; looked_up as for plan_connect."""
     if request.state == "disconnected":
         looked_up.pop("read_back", None)
         return plan_disconnect(client, request, **looked_up)
     return plan_connect(client, request, **looked_up)
 
 
-def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "containers") -> t.List[AttachmentRequest]:
+def member_requests(network: str, items: t.Sequence[t.Any]) -> t.List[AttachmentRequest]:
     """Validate a network's `containers` list: names, or dicts with `name` and endpoint settings (pure)."""
     requests = []
     seen: t.Set[str] = set()
     for index, item in enumerate(items):
-        prefix = f"{field_name}[{index}]."
+        prefix = f"containers[{index}]."
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
-            raise ValidationError(f"{field_name}[{index}]", f"{item!r} is neither a container name nor a dict with name and endpoint settings")
+            raise ValidationError(f"containers[{index}]", f"{item!r} is neither a container name nor a dict with name and endpoint settings")
         unknown = sorted(set(item) - set(MEMBER_KEYS))
         if unknown:
             raise ValidationError(f"{prefix}{unknown[0]}", f"is not an endpoint setting; use {', '.join(MEMBER_KEYS)}")
@@ -465,10 +398,7 @@ def member_requests(network: str, items: t.Sequence[t.Any], field_name: str = "c
 def converge_members(
     client: DockerClient, requests: t.Sequence[AttachmentRequest], *, mode: str, network: Network, applied: t.Callable[[], Network],
 ) -> t.List[AttachmentResult]:
-    """Plan attaching every listed container; with mode exact, disconnecting every container not listed.
-
-    Every item is planned before anything is sent, so a bad item changes nothing.
-    """
+    """Plan attaching every listed container, and with mode exact disconnecting the others; all before anything is sent."""
     containers = [_find_container(client, request.container, f"containers[{index}].name") for index, request in enumerate(requests)]
     results = []
     for index, (request, container) in enumerate(zip(requests, containers)):

@@ -2,11 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Endpoint settings of one container on one network: validation, normalisation, comparison.
-
-Each setting is declared once, in ENDPOINT_FIELDS; everything else here is derived from that table.
-Pure functions only; the calls that connect and disconnect live in _attach.py.
-"""
+"""Endpoint settings of a container on a network, declared once in ENDPOINT_FIELDS (pure; the calls are in _attach)."""
 
 from __future__ import annotations
 
@@ -17,27 +13,21 @@ from dataclasses import dataclass, field, replace
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Option, compare_values, dig, put
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address, parse_address, string_dict
 
-# The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists
-# since API 1.44, but Docker 28.5.2 (API 1.51) accepts and ignores it at every API version from 1.41
-# to 1.51, for a running container and for a stopped one alike (recorded, then a random MAC on
-# start); the daemon fix (moby pull request 52040) ships with a later engine.
+# The first Engine API whose daemon applies EndpointConfig.MacAddress on connect. The field exists since API 1.44,
+# but Docker 28.5.2 (API 1.51) ignores it at every API version, running or stopped (a random MAC on start and on
+# every new endpoint); the daemon fix (moby pull request 52040) ships with a later engine.
 MAC_ON_CONNECT_API = "1.54"
 
-# How a setting is compared besides exactly: the daemon's own names never count as aliases, and the
-# given aliases are merged into the actual ones unless purge_aliases; a static address is taken as
-# wanted while the engine cannot tell it (Endpoint.addresses_unknown).
+# How a setting is compared besides exactly: the daemon's own names are no aliases, and given aliases merge into the
+# actual ones unless purge_aliases; a static address is taken as wanted while the engine cannot tell it.
 NAMES, ADDRESS = "names", "address"
 
 
 @dataclass(frozen=True)
 class EndpointField:
-    """One endpoint setting, declared once.
-
-    option.api is its path in the connect body's EndpointConfig, which is also where container inspect
-    reports it. desired validates and normalises the task's value (given the field's name for errors);
-    reported normalises what inspect reports, and reported(None) is the value when it reports nothing.
-    held is where an engine that keeps no configured settings (Podman 4) reports the value it holds.
-    lacking: (engine flavour as _engine names it, reason, fix) for each engine that refuses or drops it.
+    """option.api: its path in the connect body's EndpointConfig and in container inspect. desired validates the task's
+    value; reported normalises inspect's (reported(None): nothing reported). held: where Podman 4, which keeps no
+    configured settings, reports the value it holds. lacking: (engine flavour, reason, fix) per engine that drops it.
     """
 
     option: Option
@@ -58,15 +48,11 @@ class EndpointField:
 
 def normalise_link(value: str) -> str:
     """'db' and 'db:db' mean the same link; '/db:/web/db' is how legacy links are reported."""
-    parts = [part.strip().lstrip("/") for part in str(value).split(":", 1)]
-    name = parts[0]
-    alias = parts[1] if len(parts) > 1 and parts[1] else name
-    alias = alias.rsplit("/", 1)[-1]
-    return f"{name}:{alias}"
+    name, alias = (part.strip().lstrip("/") for part in str(value).partition(":")[::2])
+    return f"{name}:{(alias or name).rsplit('/', 1)[-1]}"
 
 
 def normalised_mac(value: t.Any) -> t.Optional[str]:
-    """A MAC address as the daemon reports it, in lower case; None when it reports none (pure)."""
     return str(value).lower() if value else None
 
 
@@ -132,9 +118,7 @@ ENDPOINT_API_REQUIREMENTS = {spec.name: spec.option.min_api for spec in ENDPOINT
 
 def _shown(value: t.Any) -> t.Any:
     """A value as results, differences and request bodies carry it: a list for a tuple, a copy of a dict."""
-    if isinstance(value, tuple):
-        return list(value)
-    return dict(value) if isinstance(value, dict) else value
+    return list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, dict) else value
 
 
 @dataclass(frozen=True)
@@ -164,6 +148,20 @@ class Endpoint:
         return replace(self, **{spec.name: spec.absent for spec in ENDPOINT_FIELDS if getattr(self, spec.name) is None})
 
 
+def container_name(container: t.Mapping[str, t.Any]) -> str:
+    return str(container.get("Name", "")).lstrip("/")
+
+
+def is_running(container: t.Mapping[str, t.Any]) -> bool:
+    return bool((container.get("State") or {}).get("Running"))
+
+
+def mac_change(old: t.Optional[str], reported: t.Any) -> t.Optional[t.Dict[str, t.Optional[str]]]:
+    """{old, new} when an endpoint that had MAC address old reports another one after a reconnect."""
+    new = normalised_mac(reported)
+    return {"old": old, "new": new} if old is not None and new != old else None
+
+
 def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoint:
     """Validate the endpoint options of a task (or of one item of a list, named by prefix)."""
     values = {}
@@ -176,38 +174,21 @@ def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoin
 
 
 def daemon_names(container: t.Mapping[str, t.Any]) -> t.Set[str]:
-    """DNS names the daemon gives an endpoint by itself: they never count as user aliases.
-
-    Before API 1.45 the daemon lists the short ID and the hostname among the endpoint's Aliases; from
-    1.45 on, Aliases holds only what was asked for, and every name it answers to is in DNSNames.
-    Stripping them covers both.
-    """
-    names = {str(container.get("Id", ""))[:12], str(container.get("Name", "")).lstrip("/")}
-    hostname = (container.get("Config") or {}).get("Hostname")
-    if hostname:
-        names.add(str(hostname))
-    names.discard("")
-    return names
+    """Names the daemon gives an endpoint itself (in Aliases before API 1.45, only in DNSNames after): never aliases."""
+    hostname = (container.get("Config") or {}).get("Hostname") or ""
+    return {str(container.get("Id", ""))[:12], container_name(container), str(hostname)} - {""}
 
 
 def reported_dns_names(raw: t.Mapping[str, t.Any]) -> t.Optional[t.List[str]]:
-    """The names the engine's DNS answers to for this endpoint, sorted, as it reports them (DNSNames).
-
-    None when the engine does not report them: Docker before API 1.44, Podman, or a container that is
-    not running (the daemon fills DNSNames only while the endpoint exists).
-    """
+    """DNSNames, sorted; None where not reported: Docker before API 1.44, Podman, a container not running."""
     names = raw.get("DNSNames")
-    if not isinstance(names, list):
-        return None
-    return sorted({str(name) for name in names})
+    return sorted({str(name) for name in names}) if isinstance(names, list) else None
 
 
 def without_daemon_names(desired: Endpoint, container: t.Mapping[str, t.Any]) -> Endpoint:
     """Drop asked-for aliases the daemon answers to anyway, so they are never a difference."""
-    if not desired.aliases:
-        return desired
     own = daemon_names(container)
-    return replace(desired, aliases=tuple(a for a in desired.aliases if a not in own))
+    return replace(desired, aliases=tuple(a for a in desired.aliases if a not in own)) if desired.aliases else desired
 
 
 def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[t.Dict[str, t.Any]]:
@@ -222,11 +203,7 @@ def endpoint_settings(container: t.Mapping[str, t.Any], network_name: str, netwo
 
 
 def records_endpoint_config(container: t.Mapping[str, t.Any]) -> bool:
-    """Whether the engine keeps each endpoint's configured settings (IPAMConfig) next to what it assigned.
-
-    Docker does, and names the network by ID in every endpoint. Podman 4 keeps only what it
-    assigned (nothing while the container is not running) and names the network by name there.
-    """
+    """Whether the engine keeps configured settings (IPAMConfig): Docker; not Podman 4, whose NetworkID is a name."""
     networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
     return not any(key and key == (settings or {}).get("NetworkID") for key, settings in networks.items())
 
@@ -241,29 +218,19 @@ def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]
     for spec in ENDPOINT_FIELDS:
         value = spec.reported(dig(raw, spec.held if held and spec.held else spec.option.api))
         values[spec.name] = tuple(name for name in value if name not in own) if spec.compare == NAMES else value
-    return Endpoint(**values, addresses_unknown=held and not (container.get("State") or {}).get("Running"))
+    return Endpoint(**values, addresses_unknown=held and not is_running(container))
 
 
 def endpoint_on(container: t.Mapping[str, t.Any], network_name: str, network_id: str = "") -> t.Optional[Endpoint]:
-    """The normalised endpoint a container has on a network (found by name or ID); None when not attached."""
     raw = endpoint_settings(container, network_name, network_id)
     return actual_endpoint(container, raw) if raw is not None else None
-
-
-def comparable_address(actual: Endpoint, key: str, wanted: t.Optional[str]) -> t.Optional[str]:
-    """The actual address to compare a wanted one with: while it is unknown, it is taken as wanted."""
-    if actual.addresses_unknown and wanted is not None:
-        return wanted
-    return t.cast(t.Optional[str], getattr(actual, key))
 
 
 def _target(spec: EndpointField, wanted: t.Any, actual: t.Any, merge: bool) -> t.Any:
     """The value a setting is to have: the given one (merged into the actual aliases when asked), else the actual one."""
     if wanted is None:
         return actual
-    if spec.compare == NAMES and merge:
-        return tuple(sorted(set(actual or ()) | set(wanted)))
-    return wanted
+    return tuple(sorted(set(actual or ()) | set(wanted))) if spec.compare == NAMES and merge else wanted
 
 
 def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: bool = False) -> t.List[Difference]:
@@ -272,7 +239,8 @@ def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: boo
         wanted = getattr(desired, spec.name)
         if wanted is None:
             continue
-        have = comparable_address(actual, spec.name, wanted) if spec.compare == ADDRESS else getattr(actual, spec.name)
+        # An address the engine cannot tell is taken as wanted.
+        have = wanted if spec.compare == ADDRESS and actual.addresses_unknown else getattr(actual, spec.name)
         have = spec.absent if have is None else have
         differences += compare_values(spec.name, _shown(_target(spec, wanted, have, not purge_aliases)), _shown(have))
     return differences
@@ -286,7 +254,6 @@ def merged_endpoint(desired: Endpoint, actual: t.Optional[Endpoint], purge_alias
 
 
 def connect_body(container_id: str, endpoint: Endpoint) -> t.Dict[str, t.Any]:
-    """The POST /networks/{id}/connect body."""
     config: t.Dict[str, t.Any] = {}
     for spec in ENDPOINT_FIELDS:
         value = getattr(endpoint, spec.name)
@@ -301,25 +268,14 @@ def address_derived_mac(ipv4_address: str) -> str:
 
 
 def mac_survives_reconnect(old_mac: t.Optional[str], static_ipv4: t.Optional[str], pinned: bool) -> bool:
-    """Whether an endpoint that had old_mac gets it back when a recreate reconnects it.
-
-    It does when the daemon applies a MAC address on connect (pinned: it is sent), or when the MAC is
-    the one derived from a static IPv4 address the endpoint keeps (older engines derive it again).
-    Docker 28 gives every new endpoint a random MAC, which no reconnect can reproduce below API 1.54.
-    """
-    if not old_mac or pinned:
-        return True
-    return static_ipv4 is not None and address_derived_mac(static_ipv4) == old_mac.lower()
+    """Whether a reconnect gives old_mac back: sent where the daemon applies it (pinned), or derived from a kept IPv4."""
+    return not old_mac or pinned or (static_ipv4 is not None and address_derived_mac(static_ipv4) == old_mac.lower())
 
 
 def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[str]:
     """Static addresses of an endpoint that no pool of the network contains (all of them when it has no pools)."""
     nets = [ipaddress.ip_network(s) for s in subnets]
-    outside = []
-    for address in (endpoint.ipv4_address, endpoint.ipv6_address):
-        if address and not any(ipaddress.ip_address(address) in net for net in nets):
-            outside.append(address)
-    return outside
+    return [a for a in (endpoint.ipv4_address, endpoint.ipv6_address) if a and not any(ipaddress.ip_address(a) in net for net in nets)]
 
 
 def without_addresses(endpoint: Endpoint, addresses: t.Iterable[str]) -> Endpoint:

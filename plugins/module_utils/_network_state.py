@@ -24,8 +24,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     addresses_outside,
     connect_body,
     endpoint_settings,
+    mac_change,
     mac_survives_reconnect,
-    normalised_mac,
     without_addresses,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._engine import require_network_support
@@ -204,9 +204,9 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment:
             container = client.get(f"/containers/{kept.container_id}/json")
         except DockerError:
             container = {}
-        new_mac = normalised_mac((endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}).get("MacAddress"))
-        if new_mac != kept.mac_address:
-            result.changed_mac_addresses.append({"container": kept.container_name, "old": kept.mac_address, "new": new_mac})
+        change = mac_change(kept.mac_address, (endpoint_settings(container, str(network["Name"]), str(network["Id"])) or {}).get("MacAddress"))
+        if change is not None:
+            result.changed_mac_addresses.append({"container": kept.container_name, **change})
     return None
 
 

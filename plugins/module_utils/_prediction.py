@@ -2,14 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""What check mode returns: the inspect results a real run would return, predicted.
-
-A check-mode result has the keys and structure of a real run's, so a playbook that
-reads results works in both modes. Values the daemon picks when it acts (IDs, the
-creation time, addresses and MAC addresses it assigns, the subnet of a pool it
-chooses) cannot be known before, and are None.
-
-Everything here is pure: desired and actual state in, a predicted result out.
+"""What check mode returns (pure): the inspect results a real run would return, with their keys and structure; values
+the daemon picks when it acts (IDs, creation time, assigned addresses and MAC addresses, pools it chooses) are None.
 """
 
 from __future__ import annotations
@@ -18,9 +12,8 @@ import copy
 import typing as t
 from dataclasses import replace
 
-from ansible_collections.dockernet.core.plugins.module_utils._attach import container_name, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._compare import put
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint, container_name, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_FIELDS, NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
@@ -53,13 +46,9 @@ def _reported(kind: str, value: t.Any) -> t.Any:
 def predicted_network(
     state: NetworkState, actual: t.Optional[t.Mapping[str, t.Any]], api_version: str, config_source: t.Optional[t.Mapping[str, t.Any]] = None,
 ) -> t.Dict[str, t.Any]:
-    """The inspect result of the network with the settings state that a create (actual None) or a recreate of actual would leave.
-
-    state is the predicted settings (_network_spec.predicted_state of the desired and the actual state).
-    A recreate keeps the actual result's keys (the engine reports the same ones again); a create
-    reports the keys of an engine of api_version. The new network has no containers yet: the
-    connects that follow add theirs (with_members). A network created with config_from reports the
-    pools, IP families and driver options of its config-only network, config_source.
+    """The inspect result a create (actual None) or a recreate of actual with the predicted settings state would leave:
+    a recreate reports actual's keys again, a create those of api_version; no containers yet (the connects add theirs:
+    with_members); with config_from, pools, IP families and driver options are config_source's.
     """
     predicted: t.Dict[str, t.Any] = dict(actual) if actual is not None else {}
     reported: t.Dict[str, t.Any] = {"Id": None, "Created": None, "Containers": {}}
@@ -80,37 +69,26 @@ def predicted_network(
 
 def member_entry(container_name: str, mac_address: t.Optional[str]) -> t.Dict[str, t.Any]:
     """A running container's entry in its network's Containers after a connect (addresses with their prefix are the daemon's)."""
-    return {
-        "Name": container_name,
-        "EndpointID": None,
-        "MacAddress": mac_address,
-        "IPv4Address": None,
-        "IPv6Address": None,
-    }
+    return {"Name": container_name, "EndpointID": None, "MacAddress": mac_address,
+            "IPv4Address": None, "IPv6Address": None}
 
 
 def with_members(network: t.Mapping[str, t.Any], joined: t.Mapping[str, t.Dict[str, t.Any]], left: t.Iterable[str]) -> t.Dict[str, t.Any]:
     """A network inspect result with containers joined (ID -> entry) and left (IDs or names)."""
     gone = set(left)
-    members = {
-        key: entry for key, entry in (network.get("Containers") or {}).items()
-        if key not in gone and (entry or {}).get("Name") not in gone
-    }
-    members.update(joined)
-    return {**network, "Containers": members}
+    members = (network.get("Containers") or {}).items()
+    kept = {key: entry for key, entry in members if key not in gone and (entry or {}).get("Name") not in gone}
+    return {**network, "Containers": {**kept, **joined}}
 
 
 def predicted_attachment(
     container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, mac_address: t.Optional[str],
 ) -> t.Dict[str, t.Any]:
-    """The endpoint view (network_attachment's `attachment`) of a container a connect would leave.
-
-    target is the endpoint it is connected with; mac_address the MAC address it keeps (None when the
-    daemon picks one). Addresses are the static ones: the daemon picks the others.
+    """The `attachment` a connect with target would leave: mac_address is the one it keeps (None: the daemon picks one),
+    addresses the static ones (the daemon picks the others).
     """
-    running = is_running(container)
     settings = replace(target.reported(), mac_address=mac_address).as_dict()
-    if running:
+    if is_running(container):
         settings.setdefault("mac_address", None)  # a running endpoint always has one, picked by the daemon
     return {
         "network": network_name,
