@@ -2,14 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""The network table, and the desired and the actual state of one network, normalised to the same shape.
+"""The network table, and the desired and the actual state of one network, normalised to the same shape (pure).
 
-NETWORK_FIELDS declares each network setting once; the argument spec, the desired and the actual
-state (here), the comparison and the create body (_network_compare), the check-mode inspect result
-(_prediction), API gating and engine refusals (_engine) are derived from it.
-Everything here is pure: task parameters in, a NetworkState out (validated), and an inspect result
-in, a NetworkState out (normalised).
-"""
+NETWORK_FIELDS declares each network setting once; docs/dev/options.md shows what is derived from it."""
 
 from __future__ import annotations
 
@@ -29,12 +24,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
     string_dict,
 )
 
-# Options the daemon adds by itself: a difference only when the task gives them.
-DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
 ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
-# Driver options an engine reports under another name than Docker's (Podman stores the MTU as "mtu").
-ENGINE_OPTION_SPELLINGS = {"mtu": "com.docker.network.driver.mtu"}
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 # A pool's settings: the task's key and the key of an IPAM.Config item, in the order both show them.
 POOL_KEYS = (("subnet", "Subnet"), ("ip_range", "IPRange"), ("gateway", "Gateway"), ("aux_addresses", "AuxiliaryAddresses"))
@@ -63,17 +54,7 @@ class Pool:
 
 @dataclass(frozen=True)
 class NetworkField:
-    """One network setting, declared once.
-
-    option.api is the dotted key in the create body and in inspect results. missing is what the
-    daemon reports when the key is missing or empty, which is also what it does when the task gives
-    nothing. compare is "exact", "asked" (a dict whose keys the engine adds by itself, engine_added,
-    are ignored unless the task gives them), "merge" (given keys only; all of them with purge_labels),
-    "pools", or "" (not compared). normalise validates a given value (field name, value -> value) and
-    read normalises the inspect value, where the type's default does not fit.
-    from_config marks what a config_from network takes from its config-only network. lacking lists
-    (engine, reason, fix) for engines that refuse or drop any value but missing.
-    """
+    """One network setting, declared once; docs/dev/options.md explains each attribute."""
 
     option: Option
     missing: t.Any = None
@@ -116,6 +97,14 @@ class NetworkField:
         added = self.engine_added or {}
         return {k: v for k, v in actual.items() if k in asked or k not in added or added[k] not in (None, v)}
 
+    def spelled_as_asked(self, actual: t.Mapping[str, str], asked: t.Mapping[str, str]) -> t.Dict[str, str]:
+        """The actual dict, a key in an engine's own spelling renamed to the task's one."""
+        result = dict(actual)
+        for engine_key, docker_key in (self.spellings or {}).items():
+            if engine_key in result and docker_key in asked and docker_key not in result:
+                result[docker_key] = result.pop(engine_key)
+        return result
+
 
 def check_name(field_name: str, name: t.Any) -> str:
     if not isinstance(name, str) or not name.strip():
@@ -134,9 +123,11 @@ def _driver(field_name: str, driver: t.Any) -> str:
     return str(driver)
 
 
-def _check_inside(field_name: str, address_text: str, subnet: IPNetwork, value: t.Any) -> None:
-    if ipaddress.ip_address(address_text) not in subnet:
+def _address_inside(field_name: str, value: t.Any, subnet: IPNetwork) -> str:
+    address = parse_address(field_name, value)
+    if address not in subnet:
         raise ValidationError(field_name, f"{value!r} is outside the pool's subnet {subnet}; pick an address inside it")
+    return str(address)
 
 
 def desired_pool(index: int, raw: t.Any) -> Pool:
@@ -159,17 +150,10 @@ def desired_pool(index: int, raw: t.Any) -> Pool:
         if range_net.version != subnet.version or not range_net.subnet_of(subnet):  # type: ignore[arg-type]
             raise ValidationError(f"{prefix}.ip_range", f"{raw['ip_range']!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
         ip_range = str(range_net)
-    gateway = None
-    if raw.get("gateway"):
-        gateway = str(parse_address(f"{prefix}.gateway", raw["gateway"]))
-        _check_inside(f"{prefix}.gateway", gateway, subnet, raw["gateway"])
-    aux = None
-    if raw.get("aux_addresses") is not None:
-        aux = {}
-        for key, value in raw["aux_addresses"].items():
-            address = str(parse_address(f"{prefix}.aux_addresses.{key}", value))
-            _check_inside(f"{prefix}.aux_addresses.{key}", address, subnet, value)
-            aux[str(key)] = address
+    gateway = _address_inside(f"{prefix}.gateway", raw["gateway"], subnet) if raw.get("gateway") else None
+    aux = raw.get("aux_addresses")
+    if aux is not None:
+        aux = {str(key): _address_inside(f"{prefix}.aux_addresses.{key}", value, subnet) for key, value in aux.items()}
     return Pool(subnet=str(subnet), ip_range=ip_range, gateway=gateway, aux_addresses=aux)
 
 
@@ -223,8 +207,9 @@ _LEAVE_OUT = "Leave {} out, or use a Docker engine"
 NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
     NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), missing="", compare="", normalise=check_name),
     NetworkField(Option("driver", api="Driver"), normalise=_driver),
+    # The daemon adds an overlay's VXLAN ID by itself; Podman reports the MTU option as "mtu".
     NetworkField(Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
-                 engine_added=dict.fromkeys(DAEMON_DRIVER_OPTIONS), spellings=ENGINE_OPTION_SPELLINGS),
+                 engine_added={"com.docker.network.driver.overlay.vxlanid_list": None}, spellings={"mtu": "com.docker.network.driver.mtu"}),
     NetworkField(Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
                  lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)")),
     NetworkField(Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
@@ -311,13 +296,11 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     if 4 in versions and values["enable_ipv4"] is False:
         raise ValidationError("enable_ipv4", "is false but ipam_config has an IPv4 pool; drop the pool or enable IPv4")
 
-    # The daemon stores every config-only network with the driver "null", whatever the task says.
-    driver_default = None if values["config_only"] or config_from is not None else "bridge"
     if values["config_only"]:
-        values["driver"] = None
-    defaulted = values["driver"] is None and driver_default is not None
+        values["driver"] = None  # the daemon stores every config-only network with the driver "null"
+    defaulted = values["driver"] is None and not values["config_only"] and config_from is None
     if defaulted:
-        values["driver"] = driver_default
+        values["driver"] = "bridge"
     return NetworkState(**values, purge_labels=bool(params.get("purge_labels")), driver_defaulted=defaulted)
 
 
@@ -327,26 +310,11 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
 
 
 def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
-    """The actual state without what the engine adds by itself, as compared, shown in diffs and recreated from.
-
-    An option the engine would add anyway is kept when the desired state gives it: the task asked
-    for that value, so it is compared like any other (an overlay's VXLAN ID, for one).
-    """
+    """The actual state without what the engine adds by itself, unless the desired state gives it (then it is compared)."""
     return replace(actual, **{
         f.name: f.without_engine_added(getattr(actual, f.name) or {}, (getattr(desired, f.name) if desired else None) or {})
         for f in NETWORK_FIELDS if f.engine_added is not None
     })
-
-
-def spelled_as_asked(
-    actual: t.Mapping[str, str], desired: t.Mapping[str, str], spellings: t.Optional[t.Mapping[str, str]] = None,
-) -> t.Dict[str, str]:
-    """The actual options (the driver's unless spellings says otherwise), an engine's own spelling of an option renamed to the task's one."""
-    result = dict(actual)
-    for engine_key, docker_key in (ENGINE_OPTION_SPELLINGS if spellings is None else spellings).items():
-        if engine_key in result and docker_key in desired and docker_key not in result:
-            result[docker_key] = result.pop(engine_key)
-    return result
 
 
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:
