@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import typing as t
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Option, dig, first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
@@ -193,8 +193,14 @@ def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Poo
     return tuple(sort_pools(p for p in (_actual_pool(item) for item in raw or []) if p is not None))
 
 
-def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> NetworkField:
-    return NetworkField(Option(name, "bool", api, min_api=min_api), missing, **more)
+def _setting(option: Option, missing: t.Any = None, **more: t.Any) -> t.Any:
+    """A field of NetworkState that is a network setting: its NetworkField is its entry of the table."""
+    spec = {"setting": NetworkField(option, missing, **more)}
+    return field(metadata=spec) if option.required else field(default=None, metadata=spec)
+
+
+def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> t.Any:
+    return _setting(Option(name, "bool", api, min_api=min_api), missing, **more)
 
 
 def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
@@ -202,62 +208,51 @@ def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
 
 
 _LEAVE_OUT = "Leave {} out, or use a Docker engine"
-# In the order NetworkState has them, which is the order differences are reported in.
-# network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
-NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
-    NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), missing="", compare="", normalise=check_name),
-    NetworkField(Option("driver", api="Driver"), normalise=_driver),
-    # The daemon adds an overlay's VXLAN ID by itself; Podman reports the MTU option as "mtu".
-    NetworkField(Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
-                 engine_added={"com.docker.network.driver.overlay.vxlanid_list": None}, spellings={"mtu": "com.docker.network.driver.mtu"}),
-    NetworkField(Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
-                 lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)")),
-    NetworkField(Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
-                 from_config=True, engine_added=ENGINE_IPAM_OPTIONS),
-    # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
-    NetworkField(Option("ipam_config", "list", "IPAM.Config", elements="raw"), missing=(), compare="pools",
-                 normalise=_desired_pools, read=_actual_pools, from_config=True),
-    _flag("enable_ipv6", "EnableIPv6", from_config=True),
-    # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
-    _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True),
-    _flag("internal", "Internal"),
-    _flag("attachable", "Attachable", lacking=_podman(
-        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable"))),
-    _flag("ingress", "Ingress", lacking=_podman("the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress"))),
-    NetworkField(Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
-        "Podman has no swarm mode and creates every network with scope local", "Leave scope out, or use a Docker engine in swarm mode")),
-    _flag("config_only", "ConfigOnly", lacking=_podman(
-        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only"))),
-    NetworkField(Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
-        "Podman has no config-only networks to take a configuration from", "Give the network its own ipam_config and driver_options instead")),
-    NetworkField(Option("labels", "dict", "Labels"), compare="merge"),
-)
-# Options of the task that are no setting of the network: how labels compare, and what a difference does.
-NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
-    Option("purge_labels", "bool", default=False),
-    Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
-)
 
 
 @dataclass(frozen=True)
 class NetworkState:
-    """One network's settings, one per NETWORK_FIELDS entry. In a desired state, None means "not given: not compared"."""
+    """One network's settings, each declared once with its NetworkField; in a desired state, None is "not given"."""
 
-    name: str
-    driver: t.Optional[str] = None
-    driver_options: t.Optional[t.Dict[str, str]] = None
-    ipam_driver: t.Optional[str] = None
-    ipam_options: t.Optional[t.Dict[str, str]] = None
-    ipam_config: t.Optional[t.Tuple[Pool, ...]] = None
-    enable_ipv6: t.Optional[bool] = None
-    enable_ipv4: t.Optional[bool] = None
-    internal: t.Optional[bool] = None
-    attachable: t.Optional[bool] = None
-    ingress: t.Optional[bool] = None
-    scope: t.Optional[str] = None
-    config_only: t.Optional[bool] = None
-    config_from: t.Optional[str] = None
-    labels: t.Optional[t.Dict[str, str]] = None
+    # In the order differences are reported in.
+    # network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
+    name: str = _setting(
+        Option("name", api="Name", aliases=("network_name",), required=True), "", compare="", normalise=check_name)
+    driver: t.Optional[str] = _setting(Option("driver", api="Driver"), normalise=_driver)
+    # The daemon adds an overlay's VXLAN ID by itself; Podman reports the MTU option as "mtu".
+    driver_options: t.Optional[t.Dict[str, str]] = _setting(
+        Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
+        engine_added={"com.docker.network.driver.overlay.vxlanid_list": None},
+        spellings={"mtu": "com.docker.network.driver.mtu"})
+    ipam_driver: t.Optional[str] = _setting(
+        Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
+        lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)"))
+    ipam_options: t.Optional[t.Dict[str, str]] = _setting(
+        Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
+        from_config=True, engine_added=ENGINE_IPAM_OPTIONS)
+    # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
+    ipam_config: t.Optional[t.Tuple[Pool, ...]] = _setting(
+        Option("ipam_config", "list", "IPAM.Config", elements="raw"), (), compare="pools",
+        normalise=_desired_pools, read=_actual_pools, from_config=True)
+    enable_ipv6: t.Optional[bool] = _flag("enable_ipv6", "EnableIPv6", from_config=True)
+    # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
+    enable_ipv4: t.Optional[bool] = _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True)
+    internal: t.Optional[bool] = _flag("internal", "Internal")
+    attachable: t.Optional[bool] = _flag("attachable", "Attachable", lacking=_podman(
+        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable")))
+    ingress: t.Optional[bool] = _flag("ingress", "Ingress", lacking=_podman(
+        "the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress")))
+    scope: t.Optional[str] = _setting(
+        Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
+            "Podman has no swarm mode and creates every network with scope local",
+            "Leave scope out, or use a Docker engine in swarm mode"))
+    config_only: t.Optional[bool] = _flag("config_only", "ConfigOnly", lacking=_podman(
+        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only")))
+    config_from: t.Optional[str] = _setting(
+        Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
+            "Podman has no config-only networks to take a configuration from",
+            "Give the network its own ipam_config and driver_options instead"))
+    labels: t.Optional[t.Dict[str, str]] = _setting(Option("labels", "dict", "Labels"), compare="merge")
     purge_labels: bool = field(default=False, compare=False)
     # The driver is bridge because the task gave none: a pre-defined network is not held to it.
     driver_defaulted: bool = field(default=False, compare=False)
@@ -275,6 +270,16 @@ class NetworkState:
                 result[setting.name] = value
         return result
 
+
+
+# The table: the settings of NetworkState, in order.
+NETWORK_FIELDS: t.Tuple[NetworkField, ...] = tuple(
+    f.metadata["setting"] for f in fields(NetworkState) if "setting" in f.metadata)
+# Options of the task that are no setting of the network: how labels compare, and what a difference does.
+NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
+    Option("purge_labels", "bool", default=False),
+    Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
+)
 
 def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     """Validate and normalise the task's network options. Raises ValidationError."""
@@ -310,7 +315,7 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
 
 
 def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
-    """The actual state without what the engine adds by itself, unless the desired state gives it (then it is compared)."""
+    """The actual state without what the engine adds by itself, unless the desired state gives it (then compared)."""
     return replace(actual, **{
         f.name: f.without_engine_added(getattr(actual, f.name) or {}, (getattr(desired, f.name) if desired else None) or {})
         for f in NETWORK_FIELDS if f.engine_added is not None

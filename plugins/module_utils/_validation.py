@@ -72,9 +72,9 @@ def option_string(value: t.Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def string_dict(field: str, value: t.Mapping[str, t.Any]) -> t.Dict[str, str]:
+def string_dict(field: str, value: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, str]:
     result: t.Dict[str, str] = {}
-    for key, item in value.items():
+    for key, item in (value or {}).items():
         if item is None:
             raise ValidationError(f"{field}.{key}", "has no value; give a string (use an empty string '' for an empty value)")
         if isinstance(item, (dict, list)):
