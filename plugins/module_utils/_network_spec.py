@@ -110,10 +110,8 @@ def check_name(field_name: str, name: t.Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(field_name, "is empty; give the network a name such as backend")
     if not NAME_PATTERN.fullmatch(name):
-        raise ValidationError(
-            field_name,
-            f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', starting with a letter or digit",
-        )
+        raise ValidationError(field_name, f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', "
+                              "starting with a letter or digit")
     return name
 
 
@@ -137,21 +135,18 @@ def desired_pool(index: int, raw: t.Any) -> Pool:
     unknown = sorted(set(raw) - {key for key, _api_key in POOL_KEYS} - {"iprange"})
     if unknown:
         raise ValidationError(f"{prefix}.{unknown[0]}", "is not a pool setting; use subnet, ip_range, gateway or aux_addresses")
-    if "iprange" in raw:
-        raw = {**{k: v for k, v in raw.items() if k != "iprange"}, "ip_range": raw.get("ip_range") or raw["iprange"]}
-    if raw.get("aux_addresses") is not None and not isinstance(raw["aux_addresses"], dict):
-        raise ValidationError(f"{prefix}.aux_addresses", f"{raw['aux_addresses']!r} is not a dict; write it as name: address pairs")
+    aux, ip_range = raw.get("aux_addresses"), raw.get("ip_range") or raw.get("iprange") or None
+    if aux is not None and not isinstance(aux, dict):
+        raise ValidationError(f"{prefix}.aux_addresses", f"{aux!r} is not a dict; write it as name: address pairs")
     if not raw.get("subnet"):
         raise ValidationError(f"{prefix}.subnet", "is required in every pool; give the pool's CIDR, for example 10.10.0.0/24")
     subnet = parse_network(f"{prefix}.subnet", raw["subnet"])
-    ip_range = None
-    if raw.get("ip_range"):
-        range_net = parse_network(f"{prefix}.ip_range", raw["ip_range"])
+    if ip_range is not None:
+        range_net = parse_network(f"{prefix}.ip_range", ip_range)
         if range_net.version != subnet.version or not range_net.subnet_of(subnet):  # type: ignore[arg-type]
-            raise ValidationError(f"{prefix}.ip_range", f"{raw['ip_range']!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
+            raise ValidationError(f"{prefix}.ip_range", f"{ip_range!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
         ip_range = str(range_net)
     gateway = _address_inside(f"{prefix}.gateway", raw["gateway"], subnet) if raw.get("gateway") else None
-    aux = raw.get("aux_addresses")
     if aux is not None:
         aux = {str(key): _address_inside(f"{prefix}.aux_addresses.{key}", value, subnet) for key, value in aux.items()}
     return Pool(subnet=str(subnet), ip_range=ip_range, gateway=gateway, aux_addresses=aux)
@@ -161,36 +156,26 @@ def sort_pools(pools: t.Iterable[Pool]) -> t.List[Pool]:
     return sorted(pools, key=lambda p: (p.version, ipaddress.ip_network(p.subnet)))
 
 
-def check_overlaps(pools: t.Sequence[Pool]) -> None:
-    for index, pool in enumerate(pools):
-        overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
-        if overlap is not None:
-            raise ValidationError("ipam_config", f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
-
-
 def _desired_pools(field_name: str, raw: t.List[t.Any]) -> t.Tuple[Pool, ...]:
     if not raw:
         raise ValidationError(field_name, "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
     pools = [desired_pool(i, {} if item is None else item) for i, item in enumerate(raw)]
-    check_overlaps(pools)
+    for index, pool in enumerate(pools):
+        overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
+        if overlap is not None:
+            raise ValidationError(field_name, f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
     return tuple(sort_pools(pools))
 
 
-def _actual_pool(raw: t.Mapping[str, t.Any]) -> t.Optional[Pool]:
-    subnet = normalise_network_text(raw.get("Subnet"))
-    if subnet is None:
-        return None
-    aux = raw.get("AuxiliaryAddresses") or raw.get("AuxAddresses") or {}
-    return Pool(
-        subnet=subnet,
-        ip_range=normalise_network_text(raw.get("IPRange")),
-        gateway=normalise_address(raw.get("Gateway")),
-        aux_addresses={str(k): normalise_address(v) or "" for k, v in aux.items()},
-    )
-
-
 def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Pool, ...]:
-    return tuple(sort_pools(p for p in (_actual_pool(item) for item in raw or []) if p is not None))
+    pools = []
+    for item in raw or []:
+        subnet = normalise_network_text(item.get("Subnet"))
+        aux = item.get("AuxiliaryAddresses") or item.get("AuxAddresses") or {}
+        if subnet is not None:
+            pools.append(Pool(subnet, normalise_network_text(item.get("IPRange")), normalise_address(item.get("Gateway")),
+                              {str(k): normalise_address(v) or "" for k, v in aux.items()}))
+    return tuple(sort_pools(pools))
 
 
 def _setting(option: Option, missing: t.Any = None, **more: t.Any) -> t.Any:
