@@ -110,8 +110,8 @@ def check_name(field_name: str, name: t.Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(field_name, "is empty; give the network a name such as backend")
     if not NAME_PATTERN.fullmatch(name):
-        raise ValidationError(field_name, f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', "
-                              "starting with a letter or digit")
+        raise ValidationError(field_name, f"{name!r} is not a valid network name; "
+                              "use letters, digits, '_', '.' and '-', starting with a letter or digit")
     return name
 
 
@@ -144,7 +144,8 @@ def desired_pool(index: int, raw: t.Any) -> Pool:
     if ip_range is not None:
         range_net = parse_network(f"{prefix}.ip_range", ip_range)
         if range_net.version != subnet.version or not range_net.subnet_of(subnet):  # type: ignore[arg-type]
-            raise ValidationError(f"{prefix}.ip_range", f"{ip_range!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
+            raise ValidationError(f"{prefix}.ip_range",
+                                  f"{ip_range!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
         ip_range = str(range_net)
     gateway = _address_inside(f"{prefix}.gateway", raw["gateway"], subnet) if raw.get("gateway") else None
     if aux is not None:
@@ -163,7 +164,8 @@ def _desired_pools(field_name: str, raw: t.List[t.Any]) -> t.Tuple[Pool, ...]:
     for index, pool in enumerate(pools):
         overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
         if overlap is not None:
-            raise ValidationError(field_name, f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
+            raise ValidationError(field_name,
+                                  f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
     return tuple(sort_pools(pools))
 
 
@@ -173,8 +175,9 @@ def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Poo
         subnet = normalise_network_text(item.get("Subnet"))
         aux = item.get("AuxiliaryAddresses") or item.get("AuxAddresses") or {}
         if subnet is not None:
-            pools.append(Pool(subnet, normalise_network_text(item.get("IPRange")), normalise_address(item.get("Gateway")),
-                              {str(k): normalise_address(v) or "" for k, v in aux.items()}))
+            pools.append(Pool(subnet=subnet, ip_range=normalise_network_text(item.get("IPRange")),
+                              gateway=normalise_address(item.get("Gateway")),
+                              aux_addresses={str(k): normalise_address(v) or "" for k, v in aux.items()}))
     return tuple(sort_pools(pools))
 
 
