@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import ENGINE_IPAM_OPTIONS, NETWORK_FIELDS, NetworkState
-from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, option_string
 
 DOCKER = "docker"
 PODMAN = "podman"
@@ -68,7 +68,7 @@ def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
         value = getattr(desired, field.name)
         for engine, reason, fix in field.lacking:
             if engine == PODMAN and value not in (None, field.missing):
-                gaps.append(Gap(field.name, str(value).lower() if isinstance(value, bool) else str(value), reason, fix))
+                gaps.append(Gap(field.name, option_string(value), reason, fix))
     if desired.driver is not None and desired.driver not in PODMAN_DRIVERS:
         reason = ("overlay networks need a swarm, which Podman does not have" if desired.driver == "overlay"
                   else f"Podman creates only {' and '.join(PODMAN_DRIVERS)} networks")

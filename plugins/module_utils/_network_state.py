@@ -159,11 +159,8 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
 
 
 def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
-    """A swarm network as the manager shows it once allocated.
-
-    Docker 26.1, and 20.10 under load, answer an inspect right after the create with an empty driver,
-    no pools and no options until the manager has allocated the network (28.5 answered allocated here).
-    """
+    """A swarm network as the manager shows it once allocated: Docker 26.1, and 20.10 under load, answer an inspect
+    right after the create with an empty driver, no pools and no options until then (28.5 answered allocated)."""
     attempts = ALLOCATION_WAIT_ATTEMPTS
     while attempts and network.get("Scope") == "swarm" and not network.get("Driver"):
         attempts -= 1
@@ -337,8 +334,7 @@ def plan_present(
                 raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
-        result.network = predicted_network(predicted, None, client.api_version, source)
-        result.current = result.network
+        result.current = result.network = predicted_network(predicted, None, client.api_version, source)
 
         def create(client: DockerClient) -> None:
             result.network = create_network(client, desired)
