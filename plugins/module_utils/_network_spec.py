@@ -184,6 +184,7 @@ def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Poo
 def _setting(option: Option, missing: t.Any = None, **more: t.Any) -> t.Any:
     """A field of NetworkState that is a network setting: its NetworkField is its entry of the table."""
     spec = {"setting": NetworkField(option, missing, **more)}
+    # pylint: disable-next=invalid-field-call  # made here, assigned in the class body of NetworkState
     return field(metadata=spec) if option.required else field(default=None, metadata=spec)
 
 
@@ -259,7 +260,6 @@ class NetworkState:
         return result
 
 
-
 # The table: the settings of NetworkState, in order.
 NETWORK_FIELDS: t.Tuple[NetworkField, ...] = tuple(
     f.metadata["setting"] for f in fields(NetworkState) if "setting" in f.metadata)
@@ -268,6 +268,7 @@ NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
     Option("purge_labels", "bool", default=False),
     Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
 )
+
 
 def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     """Validate and normalise the task's network options. Raises ValidationError."""

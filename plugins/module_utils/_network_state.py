@@ -392,7 +392,6 @@ def plan_absent(
         )
     plan_removal(result.plan, name, actual_raw, attachments)
     result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
-    result.network = None
     return result
 
 
