@@ -4,12 +4,8 @@
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """Which engine answers at docker_host, and what it cannot do.
 
-Podman serves the Docker Engine API too, but some options are refused, silently
-dropped or never reported back by it; sending them would end in a raw daemon error
-or in a task that reports a change on every run. The table here names them, so a
-task fails before sending anything, naming the engine, the option and the fix.
-Everything is pure except require_*(), which take the client's /version as a callable.
-"""
+Podman serves the Engine API but refuses, drops or never reports back some options (a raw daemon
+error, or a change on every run): a task giving one fails before sending anything, naming the fix."""
 
 from __future__ import annotations
 
@@ -18,7 +14,7 @@ from dataclasses import dataclass
 
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import ENGINE_IPAM_OPTIONS, NETWORK_FIELDS, NetworkState
-from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, option_string
 
 DOCKER = "docker"
 PODMAN = "podman"
@@ -72,7 +68,7 @@ def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
         value = getattr(desired, field.name)
         for engine, reason, fix in field.lacking:
             if engine == PODMAN and value not in (None, field.missing):
-                gaps.append(Gap(field.name, str(value).lower() if isinstance(value, bool) else str(value), reason, fix))
+                gaps.append(Gap(field.name, option_string(value), reason, fix))
     if desired.driver is not None and desired.driver not in PODMAN_DRIVERS:
         reason = ("overlay networks need a swarm, which Podman does not have" if desired.driver == "overlay"
                   else f"Podman creates only {' and '.join(PODMAN_DRIVERS)} networks")
@@ -99,12 +95,8 @@ def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
     return gaps
 
 
-NETWORK_GAPS: t.Dict[str, t.Callable[[NetworkState], t.List[Gap]]] = {PODMAN: _podman_network_gaps}
-
-
 def network_gaps(engine: Engine, desired: NetworkState) -> t.List[Gap]:
-    finder = NETWORK_GAPS.get(engine.flavour)
-    return finder(desired) if finder else []
+    return _podman_network_gaps(desired) if engine.flavour == PODMAN else []
 
 
 def endpoint_gaps(engine: Engine, endpoint: Endpoint) -> t.List[Gap]:
@@ -118,16 +110,16 @@ def endpoint_gaps(engine: Engine, endpoint: Endpoint) -> t.List[Gap]:
 
 def engine_dependent_network(desired: NetworkState) -> bool:
     """Whether some engine lacks an option the task gives: only then is the engine worth asking for."""
-    return any(finder(desired) for finder in NETWORK_GAPS.values())
+    return bool(_podman_network_gaps(desired))
 
 
 def engine_dependent_endpoint(endpoint: Endpoint) -> bool:
     return any(spec.lacking and getattr(endpoint, spec.name) for spec in ENDPOINT_FIELDS)
 
 
-def _raise_first(gaps: t.Sequence[Gap], engine: Engine, host: str, prefix: str = "") -> None:
+def _raise_first(gaps: t.Sequence[Gap], engine: Engine, host: str) -> None:
     if gaps:
-        raise ValidationError(f"{prefix}{gaps[0].option}", gaps[0].message(engine, host))
+        raise ValidationError(gaps[0].option, gaps[0].message(engine, host))
 
 
 def require_network_support(desired: NetworkState, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
@@ -144,11 +136,8 @@ def require_endpoint_support(endpoint: Endpoint, version_info: t.Callable[[], t.
 
 
 def engine_facts(info: t.Mapping[str, t.Any], version_info: t.Mapping[str, t.Any], api_version: str) -> t.Dict[str, t.Any]:
-    """What network_info's engine_info returns: the engine and its swarm node, from GET /info and GET /version.
-
-    An engine without swarm mode (Podman) has no Swarm section: it is reported as an inactive node.
-    """
-    swarm = info.get("Swarm") or {}
+    """network_info's engine_info: the engine and its swarm node, from GET /info and GET /version."""
+    swarm = info.get("Swarm") or {}  # none on an engine without swarm mode (Podman): an inactive node
     return {
         "product": identify(version_info).product,
         "version": str(info.get("ServerVersion") or version_info.get("Version") or ""),

@@ -15,15 +15,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
     NetworkField,
     NetworkState,
     Pool,
-    spelled_as_asked,
 )
-
-
-def compare_labels(desired: t.Optional[t.Mapping[str, str]], actual: t.Optional[t.Mapping[str, str]], purge: bool) -> t.List[Difference]:
-    if desired is None:
-        return []
-    actual = dict(actual or {})
-    return compare_values("labels", dict(desired) if purge else {**actual, **desired}, actual)
 
 
 def compare_pools(desired: t.Optional[t.Sequence[Pool]], actual: t.Sequence[Pool]) -> t.List[Difference]:
@@ -47,12 +39,14 @@ def compare_pools(desired: t.Optional[t.Sequence[Pool]], actual: t.Sequence[Pool
 
 def _compared(field: NetworkField, desired: NetworkState, actual: NetworkState) -> t.List[Difference]:
     wanted, actual_value = getattr(desired, field.name), getattr(actual, field.name)
-    if field.compare == "asked" and wanted is not None:
-        actual_value = field.without_engine_added(spelled_as_asked(actual_value or {}, wanted, field.spellings or {}), wanted)
-    elif field.compare == "merge":
-        return compare_labels(wanted, actual_value, desired.purge_labels)
-    elif field.compare == "pools":
+    if field.compare == "pools":
         return compare_pools(wanted, actual_value or ())
+    if field.compare == "asked" and wanted is not None:
+        actual_value = field.without_engine_added(field.spelled_as_asked(actual_value or {}, wanted), wanted)
+    elif field.compare == "merge" and wanted is not None:
+        # Given keys only; all of them with purge_labels.
+        actual_value = dict(actual_value or {})
+        wanted = dict(wanted) if desired.purge_labels else {**actual_value, **wanted}
     return compare_values(field.name, wanted, actual_value) if field.compare else []
 
 

@@ -2,21 +2,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""The network table, and the desired and the actual state of one network, normalised to the same shape.
+"""The network table, and the desired and the actual state of one network, normalised to the same shape (pure).
 
-NETWORK_FIELDS declares each network setting once; the argument spec, the desired and the actual
-state (here), the comparison and the create body (_network_compare), the check-mode inspect result
-(_prediction), API gating and engine refusals (_engine) are derived from it.
-Everything here is pure: task parameters in, a NetworkState out (validated), and an inspect result
-in, a NetworkState out (normalised).
-"""
+NETWORK_FIELDS declares each network setting once; docs/dev/options.md shows what is derived from it."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
 import typing as t
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Option, dig, first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._validation import (
@@ -29,12 +24,8 @@ from ansible_collections.dockernet.core.plugins.module_utils._validation import 
     string_dict,
 )
 
-# Options the daemon adds by itself: a difference only when the task gives them.
-DAEMON_DRIVER_OPTIONS = frozenset({"com.docker.network.driver.overlay.vxlanid_list"})
 # IPAM options some engines report without being asked (Podman: driver=host-local).
 ENGINE_IPAM_OPTIONS = {"driver": "host-local"}
-# Driver options an engine reports under another name than Docker's (Podman stores the MTU as "mtu").
-ENGINE_OPTION_SPELLINGS = {"mtu": "com.docker.network.driver.mtu"}
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 # A pool's settings: the task's key and the key of an IPAM.Config item, in the order both show them.
 POOL_KEYS = (("subnet", "Subnet"), ("ip_range", "IPRange"), ("gateway", "Gateway"), ("aux_addresses", "AuxiliaryAddresses"))
@@ -63,17 +54,7 @@ class Pool:
 
 @dataclass(frozen=True)
 class NetworkField:
-    """One network setting, declared once.
-
-    option.api is the dotted key in the create body and in inspect results. missing is what the
-    daemon reports when the key is missing or empty, which is also what it does when the task gives
-    nothing. compare is "exact", "asked" (a dict whose keys the engine adds by itself, engine_added,
-    are ignored unless the task gives them), "merge" (given keys only; all of them with purge_labels),
-    "pools", or "" (not compared). normalise validates a given value (field name, value -> value) and
-    read normalises the inspect value, where the type's default does not fit.
-    from_config marks what a config_from network takes from its config-only network. lacking lists
-    (engine, reason, fix) for engines that refuse or drop any value but missing.
-    """
+    """One network setting, declared once; docs/dev/options.md explains each attribute."""
 
     option: Option
     missing: t.Any = None
@@ -116,15 +97,21 @@ class NetworkField:
         added = self.engine_added or {}
         return {k: v for k, v in actual.items() if k in asked or k not in added or added[k] not in (None, v)}
 
+    def spelled_as_asked(self, actual: t.Mapping[str, str], asked: t.Mapping[str, str]) -> t.Dict[str, str]:
+        """The actual dict, a key in an engine's own spelling renamed to the task's one."""
+        result = dict(actual)
+        for engine_key, docker_key in (self.spellings or {}).items():
+            if engine_key in result and docker_key in asked and docker_key not in result:
+                result[docker_key] = result.pop(engine_key)
+        return result
+
 
 def check_name(field_name: str, name: t.Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(field_name, "is empty; give the network a name such as backend")
     if not NAME_PATTERN.fullmatch(name):
-        raise ValidationError(
-            field_name,
-            f"{name!r} is not a valid network name; use letters, digits, '_', '.' and '-', starting with a letter or digit",
-        )
+        raise ValidationError(field_name, f"{name!r} is not a valid network name; "
+                              "use letters, digits, '_', '.' and '-', starting with a letter or digit")
     return name
 
 
@@ -134,9 +121,11 @@ def _driver(field_name: str, driver: t.Any) -> str:
     return str(driver)
 
 
-def _check_inside(field_name: str, address_text: str, subnet: IPNetwork, value: t.Any) -> None:
-    if ipaddress.ip_address(address_text) not in subnet:
+def _address_inside(field_name: str, value: t.Any, subnet: IPNetwork) -> str:
+    address = parse_address(field_name, value)
+    if address not in subnet:
         raise ValidationError(field_name, f"{value!r} is outside the pool's subnet {subnet}; pick an address inside it")
+    return str(address)
 
 
 def desired_pool(index: int, raw: t.Any) -> Pool:
@@ -146,30 +135,21 @@ def desired_pool(index: int, raw: t.Any) -> Pool:
     unknown = sorted(set(raw) - {key for key, _api_key in POOL_KEYS} - {"iprange"})
     if unknown:
         raise ValidationError(f"{prefix}.{unknown[0]}", "is not a pool setting; use subnet, ip_range, gateway or aux_addresses")
-    if "iprange" in raw:
-        raw = {**{k: v for k, v in raw.items() if k != "iprange"}, "ip_range": raw.get("ip_range") or raw["iprange"]}
-    if raw.get("aux_addresses") is not None and not isinstance(raw["aux_addresses"], dict):
-        raise ValidationError(f"{prefix}.aux_addresses", f"{raw['aux_addresses']!r} is not a dict; write it as name: address pairs")
+    aux, ip_range = raw.get("aux_addresses"), raw.get("ip_range") or raw.get("iprange") or None
+    if aux is not None and not isinstance(aux, dict):
+        raise ValidationError(f"{prefix}.aux_addresses", f"{aux!r} is not a dict; write it as name: address pairs")
     if not raw.get("subnet"):
         raise ValidationError(f"{prefix}.subnet", "is required in every pool; give the pool's CIDR, for example 10.10.0.0/24")
     subnet = parse_network(f"{prefix}.subnet", raw["subnet"])
-    ip_range = None
-    if raw.get("ip_range"):
-        range_net = parse_network(f"{prefix}.ip_range", raw["ip_range"])
+    if ip_range is not None:
+        range_net = parse_network(f"{prefix}.ip_range", ip_range)
         if range_net.version != subnet.version or not range_net.subnet_of(subnet):  # type: ignore[arg-type]
-            raise ValidationError(f"{prefix}.ip_range", f"{raw['ip_range']!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
+            raise ValidationError(f"{prefix}.ip_range",
+                                  f"{ip_range!r} is outside the pool's subnet {subnet}; give a CIDR inside it")
         ip_range = str(range_net)
-    gateway = None
-    if raw.get("gateway"):
-        gateway = str(parse_address(f"{prefix}.gateway", raw["gateway"]))
-        _check_inside(f"{prefix}.gateway", gateway, subnet, raw["gateway"])
-    aux = None
-    if raw.get("aux_addresses") is not None:
-        aux = {}
-        for key, value in raw["aux_addresses"].items():
-            address = str(parse_address(f"{prefix}.aux_addresses.{key}", value))
-            _check_inside(f"{prefix}.aux_addresses.{key}", address, subnet, value)
-            aux[str(key)] = address
+    gateway = _address_inside(f"{prefix}.gateway", raw["gateway"], subnet) if raw.get("gateway") else None
+    if aux is not None:
+        aux = {str(key): _address_inside(f"{prefix}.aux_addresses.{key}", value, subnet) for key, value in aux.items()}
     return Pool(subnet=str(subnet), ip_range=ip_range, gateway=gateway, aux_addresses=aux)
 
 
@@ -177,40 +157,39 @@ def sort_pools(pools: t.Iterable[Pool]) -> t.List[Pool]:
     return sorted(pools, key=lambda p: (p.version, ipaddress.ip_network(p.subnet)))
 
 
-def check_overlaps(pools: t.Sequence[Pool]) -> None:
-    for index, pool in enumerate(pools):
-        overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
-        if overlap is not None:
-            raise ValidationError("ipam_config", f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
-
-
 def _desired_pools(field_name: str, raw: t.List[t.Any]) -> t.Tuple[Pool, ...]:
     if not raw:
         raise ValidationError(field_name, "is an empty list; leave it out to let the daemon pick a subnet, or give at least one pool")
     pools = [desired_pool(i, {} if item is None else item) for i, item in enumerate(raw)]
-    check_overlaps(pools)
+    for index, pool in enumerate(pools):
+        overlap = first_overlap([(pool.subnet, None)], [(other.subnet, None) for other in pools[index + 1:]])
+        if overlap is not None:
+            raise ValidationError(field_name,
+                                  f"pools {overlap[0]} and {overlap[1]} overlap; give each pool its own range")
     return tuple(sort_pools(pools))
 
 
-def _actual_pool(raw: t.Mapping[str, t.Any]) -> t.Optional[Pool]:
-    subnet = normalise_network_text(raw.get("Subnet"))
-    if subnet is None:
-        return None
-    aux = raw.get("AuxiliaryAddresses") or raw.get("AuxAddresses") or {}
-    return Pool(
-        subnet=subnet,
-        ip_range=normalise_network_text(raw.get("IPRange")),
-        gateway=normalise_address(raw.get("Gateway")),
-        aux_addresses={str(k): normalise_address(v) or "" for k, v in aux.items()},
-    )
-
-
 def _actual_pools(raw: t.Optional[t.List[t.Mapping[str, t.Any]]]) -> t.Tuple[Pool, ...]:
-    return tuple(sort_pools(p for p in (_actual_pool(item) for item in raw or []) if p is not None))
+    pools = []
+    for item in raw or []:
+        subnet = normalise_network_text(item.get("Subnet"))
+        aux = item.get("AuxiliaryAddresses") or item.get("AuxAddresses") or {}
+        if subnet is not None:
+            pools.append(Pool(subnet=subnet, ip_range=normalise_network_text(item.get("IPRange")),
+                              gateway=normalise_address(item.get("Gateway")),
+                              aux_addresses={str(k): normalise_address(v) or "" for k, v in aux.items()}))
+    return tuple(sort_pools(pools))
 
 
-def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> NetworkField:
-    return NetworkField(Option(name, "bool", api, min_api=min_api), missing, **more)
+def _setting(option: Option, missing: t.Any = None, **more: t.Any) -> t.Any:
+    """A field of NetworkState that is a network setting: its NetworkField is its entry of the table."""
+    spec = {"setting": NetworkField(option, missing, **more)}
+    # pylint: disable-next=invalid-field-call  # made here, assigned in the class body of NetworkState
+    return field(metadata=spec) if option.required else field(default=None, metadata=spec)
+
+
+def _flag(name: str, api: str, missing: bool = False, min_api: t.Optional[str] = None, **more: t.Any) -> t.Any:
+    return _setting(Option(name, "bool", api, min_api=min_api), missing, **more)
 
 
 def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
@@ -218,61 +197,51 @@ def _podman(reason: str, fix: str) -> t.Tuple[t.Tuple[str, str, str], ...]:
 
 
 _LEAVE_OUT = "Leave {} out, or use a Docker engine"
-# In the order NetworkState has them, which is the order differences are reported in.
-# network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
-NETWORK_FIELDS: t.Tuple[NetworkField, ...] = (
-    NetworkField(Option("name", api="Name", aliases=("network_name",), required=True), missing="", compare="", normalise=check_name),
-    NetworkField(Option("driver", api="Driver"), normalise=_driver),
-    NetworkField(Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
-                 engine_added=dict.fromkeys(DAEMON_DRIVER_OPTIONS), spellings=ENGINE_OPTION_SPELLINGS),
-    NetworkField(Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
-                 lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)")),
-    NetworkField(Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
-                 from_config=True, engine_added=ENGINE_IPAM_OPTIONS),
-    # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
-    NetworkField(Option("ipam_config", "list", "IPAM.Config", elements="raw"), missing=(), compare="pools",
-                 normalise=_desired_pools, read=_actual_pools, from_config=True),
-    _flag("enable_ipv6", "EnableIPv6", from_config=True),
-    # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
-    _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True),
-    _flag("internal", "Internal"),
-    _flag("attachable", "Attachable", lacking=_podman(
-        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable"))),
-    _flag("ingress", "Ingress", lacking=_podman("the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress"))),
-    NetworkField(Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
-        "Podman has no swarm mode and creates every network with scope local", "Leave scope out, or use a Docker engine in swarm mode")),
-    _flag("config_only", "ConfigOnly", lacking=_podman(
-        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only"))),
-    NetworkField(Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
-        "Podman has no config-only networks to take a configuration from", "Give the network its own ipam_config and driver_options instead")),
-    NetworkField(Option("labels", "dict", "Labels"), compare="merge"),
-)
-# Options of the task that are no setting of the network: how labels compare, and what a difference does.
-NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
-    Option("purge_labels", "bool", default=False),
-    Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
-)
 
 
 @dataclass(frozen=True)
 class NetworkState:
-    """One network's settings, one per NETWORK_FIELDS entry. In a desired state, None means "not given: not compared"."""
+    """One network's settings, each declared once with its NetworkField; in a desired state, None is "not given"."""
 
-    name: str
-    driver: t.Optional[str] = None
-    driver_options: t.Optional[t.Dict[str, str]] = None
-    ipam_driver: t.Optional[str] = None
-    ipam_options: t.Optional[t.Dict[str, str]] = None
-    ipam_config: t.Optional[t.Tuple[Pool, ...]] = None
-    enable_ipv6: t.Optional[bool] = None
-    enable_ipv4: t.Optional[bool] = None
-    internal: t.Optional[bool] = None
-    attachable: t.Optional[bool] = None
-    ingress: t.Optional[bool] = None
-    scope: t.Optional[str] = None
-    config_only: t.Optional[bool] = None
-    config_from: t.Optional[str] = None
-    labels: t.Optional[t.Dict[str, str]] = None
+    # In the order differences are reported in.
+    # network_name and ipam_driver_options are community.docker.docker_network's spellings, same meaning.
+    name: str = _setting(
+        Option("name", api="Name", aliases=("network_name",), required=True), "", compare="", normalise=check_name)
+    driver: t.Optional[str] = _setting(Option("driver", api="Driver"), normalise=_driver)
+    # The daemon adds an overlay's VXLAN ID by itself; Podman reports the MTU option as "mtu".
+    driver_options: t.Optional[t.Dict[str, str]] = _setting(
+        Option("driver_options", "dict", "Options", aliases=("options",)), compare="asked", from_config=True,
+        engine_added={"com.docker.network.driver.overlay.vxlanid_list": None},
+        spellings={"mtu": "com.docker.network.driver.mtu"})
+    ipam_driver: t.Optional[str] = _setting(
+        Option("ipam_driver", api="IPAM.Driver"), "default", from_config=True,
+        lacking=_podman("Podman ignores IPAM drivers and uses its own", "Leave ipam_driver out (or default)"))
+    ipam_options: t.Optional[t.Dict[str, str]] = _setting(
+        Option("ipam_options", "dict", "IPAM.Options", aliases=("ipam_driver_options",)), compare="asked",
+        from_config=True, engine_added=ENGINE_IPAM_OPTIONS)
+    # Pools are checked here, not by the argument spec, so a malformed item fails naming it and the fix.
+    ipam_config: t.Optional[t.Tuple[Pool, ...]] = _setting(
+        Option("ipam_config", "list", "IPAM.Config", elements="raw"), (), compare="pools",
+        normalise=_desired_pools, read=_actual_pools, from_config=True)
+    enable_ipv6: t.Optional[bool] = _flag("enable_ipv6", "EnableIPv6", from_config=True)
+    # Every daemon has IPv4 on: only turning it off needs an API that knows the key.
+    enable_ipv4: t.Optional[bool] = _flag("enable_ipv4", "EnableIPv4", True, min_api="1.48", from_config=True)
+    internal: t.Optional[bool] = _flag("internal", "Internal")
+    attachable: t.Optional[bool] = _flag("attachable", "Attachable", lacking=_podman(
+        "attachable belongs to swarm mode; Podman drops it and always reports false", _LEAVE_OUT.format("attachable")))
+    ingress: t.Optional[bool] = _flag("ingress", "Ingress", lacking=_podman(
+        "the ingress network belongs to swarm mode", _LEAVE_OUT.format("ingress")))
+    scope: t.Optional[str] = _setting(
+        Option("scope", api="Scope", choices=("local", "swarm", "global")), "local", lacking=_podman(
+            "Podman has no swarm mode and creates every network with scope local",
+            "Leave scope out, or use a Docker engine in swarm mode"))
+    config_only: t.Optional[bool] = _flag("config_only", "ConfigOnly", lacking=_podman(
+        "Podman has no config-only networks; it would create an ordinary network", _LEAVE_OUT.format("config_only")))
+    config_from: t.Optional[str] = _setting(
+        Option("config_from", api="ConfigFrom.Network"), normalise=check_name, lacking=_podman(
+            "Podman has no config-only networks to take a configuration from",
+            "Give the network its own ipam_config and driver_options instead"))
+    labels: t.Optional[t.Dict[str, str]] = _setting(Option("labels", "dict", "Labels"), compare="merge")
     purge_labels: bool = field(default=False, compare=False)
     # The driver is bridge because the task gave none: a pre-defined network is not held to it.
     driver_defaulted: bool = field(default=False, compare=False)
@@ -289,6 +258,16 @@ class NetworkState:
             elif value is not None:
                 result[setting.name] = value
         return result
+
+
+# The table: the settings of NetworkState, in order.
+NETWORK_FIELDS: t.Tuple[NetworkField, ...] = tuple(
+    f.metadata["setting"] for f in fields(NetworkState) if "setting" in f.metadata)
+# Options of the task that are no setting of the network: how labels compare, and what a difference does.
+NETWORK_OPTIONS = tuple(f.option for f in NETWORK_FIELDS) + (
+    Option("purge_labels", "bool", default=False),
+    Option("recreate", choices=("on_change", "never", "always"), default="on_change"),
+)
 
 
 def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
@@ -311,13 +290,11 @@ def desired_from_params(params: t.Mapping[str, t.Any]) -> NetworkState:
     if 4 in versions and values["enable_ipv4"] is False:
         raise ValidationError("enable_ipv4", "is false but ipam_config has an IPv4 pool; drop the pool or enable IPv4")
 
-    # The daemon stores every config-only network with the driver "null", whatever the task says.
-    driver_default = None if values["config_only"] or config_from is not None else "bridge"
     if values["config_only"]:
-        values["driver"] = None
-    defaulted = values["driver"] is None and driver_default is not None
+        values["driver"] = None  # the daemon stores every config-only network with the driver "null"
+    defaulted = values["driver"] is None and not values["config_only"] and config_from is None
     if defaulted:
-        values["driver"] = driver_default
+        values["driver"] = "bridge"
     return NetworkState(**values, purge_labels=bool(params.get("purge_labels")), driver_defaulted=defaulted)
 
 
@@ -327,26 +304,11 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
 
 
 def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
-    """The actual state without what the engine adds by itself, as compared, shown in diffs and recreated from.
-
-    An option the engine would add anyway is kept when the desired state gives it: the task asked
-    for that value, so it is compared like any other (an overlay's VXLAN ID, for one).
-    """
+    """The actual state without what the engine adds by itself, unless the desired state gives it (then compared)."""
     return replace(actual, **{
         f.name: f.without_engine_added(getattr(actual, f.name) or {}, (getattr(desired, f.name) if desired else None) or {})
         for f in NETWORK_FIELDS if f.engine_added is not None
     })
-
-
-def spelled_as_asked(
-    actual: t.Mapping[str, str], desired: t.Mapping[str, str], spellings: t.Optional[t.Mapping[str, str]] = None,
-) -> t.Dict[str, str]:
-    """The actual options (the driver's unless spellings says otherwise), an engine's own spelling of an option renamed to the task's one."""
-    result = dict(actual)
-    for engine_key, docker_key in (ENGINE_OPTION_SPELLINGS if spellings is None else spellings).items():
-        if engine_key in result and docker_key in desired and docker_key not in result:
-            result[docker_key] = result.pop(engine_key)
-    return result
 
 
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:

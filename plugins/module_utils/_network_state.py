@@ -4,10 +4,8 @@
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
 """Plan one network's way to its desired state; _plan.apply sends it.
 
-Recreating is lossless: every attached container, running or stopped, is
-reconnected with its endpoint settings; when the new network cannot be created,
-the old one is restored with its containers before failing.
-"""
+A recreate is lossless: every attached container is reconnected with its endpoint settings, and
+when the new network cannot be created the old one is restored with its containers."""
 
 from __future__ import annotations
 
@@ -80,10 +78,7 @@ class NetworkResult(Planned):
 def check_subnet_conflicts(
     client: DockerClient, desired: NetworkState, own_id: t.Optional[str], known: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
 ) -> None:
-    """A subnet that overlaps another Docker network fails here, naming that network.
-
-    known is a network list the caller already holds, saving one list call per network.
-    """
+    """A subnet that overlaps another network fails here, naming it; known: a network list the caller holds already."""
     if not desired.ipam_config:
         return
     theirs = [
@@ -135,13 +130,12 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
         # A run creating the same name at the same moment wins with 409 (name taken) or, when the
         # name check races too, 403 (its pool now overlaps ours): converge on its network, which
         # the daemon may show only a moment later.
-        attempts = RACE_WAIT_ATTEMPTS if exc.status in (403, 409) else 1
-        for attempt in range(attempts):
+        for attempt in range(RACE_WAIT_ATTEMPTS if exc.status in (403, 409) else 1):
+            if attempt:
+                time.sleep(RACE_WAIT_SECONDS)
             existing = inspect_network(client, desired.name)
             if existing is not None:
                 return existing
-            if attempt + 1 < attempts:
-                time.sleep(RACE_WAIT_SECONDS)
         raise explain_refusal(desired, exc) from None
     created_id = str(created["Id"])
     # Older daemons can let two simultaneous creates with the same name both succeed. Inspecting by
@@ -165,11 +159,8 @@ def create_network(client: DockerClient, desired: NetworkState) -> t.Dict[str, t
 
 
 def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
-    """A swarm network as the manager shows it once allocated.
-
-    Docker 26.1, and 20.10 under load, answer an inspect right after the create with an empty driver,
-    no pools and no options until the manager has allocated the network (28.5 answered allocated here).
-    """
+    """A swarm network as the manager shows it once allocated: Docker 26.1, and 20.10 under load, answer an inspect
+    right after the create with an empty driver, no pools and no options until then (28.5 answered allocated)."""
     attempts = ALLOCATION_WAIT_ATTEMPTS
     while attempts and network.get("Scope") == "swarm" and not network.get("Driver"):
         attempts -= 1
@@ -211,10 +202,7 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment:
 
 
 def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
-    """The running containers a recreate would give another MAC address, as check mode reports them (new: None).
-
-    A stopped container gets its MAC address when it starts, on every engine.
-    """
+    """The running containers a recreate would give another MAC address (new: None); stopped ones get it on start."""
     return [
         {"container": kept.container_name, "old": kept.mac_address, "new": None}
         for kept, _dropped in reconnect_plan(attachments, subnets)
@@ -330,11 +318,8 @@ def plan_present(
     client: DockerClient, desired: NetworkState, *, recreate: str = "on_change", lookup: bool = True,
     listed: t.Optional[t.Dict[str, t.Any]] = None, known_networks: t.Optional[t.Sequence[t.Mapping[str, t.Any]]] = None,
 ) -> NetworkResult:
-    """Plan converging one network.
-
-    A caller that listed the networks already passes this one as listed (None: absent) with
-    lookup=False, and the whole list as known_networks (for the subnet-overlap check).
-    """
+    """Plan converging one network. A caller that listed the networks passes this one as listed (None: absent)
+    with lookup=False, and the whole list as known_networks (for the subnet-overlap check)."""
     for option, version in required_api_versions(desired):
         client.require_api(option, version)
     require_network_support(desired, client.version_info, client.settings.docker_host)
@@ -349,8 +334,7 @@ def plan_present(
                 raise ValidationError("config_from", f"network {desired.config_from!r} does not exist; create it first with config_only: true")
         predicted = predicted_state(desired, None)
         result.after = predicted.as_dict()
-        result.network = predicted_network(predicted, None, client.api_version, source)
-        result.current = result.network
+        result.current = result.network = predicted_network(predicted, None, client.api_version, source)
 
         def create(client: DockerClient) -> None:
             result.network = create_network(client, desired)
@@ -389,11 +373,8 @@ def plan_absent(
     client: DockerClient, name: str, *, force: bool, listed: t.Optional[t.Mapping[str, t.Any]] = None,
     attachments: t.Optional[t.Sequence[Attachment]] = None,
 ) -> NetworkResult:
-    """Plan removing one network, disconnecting its containers first when force allows.
-
-    A caller that already listed the network passes it as listed, and may pass the containers
-    still attached to it (attachments), saving the inspect and the container list of the network.
-    """
+    """Plan removing one network, disconnecting its containers first when force allows. A caller that listed
+    the network passes it as listed, and may pass its containers as attachments, saving their lookups."""
     result = NetworkResult(name=name)
     actual_raw = listed if listed is not None else inspect_network(client, name)
     if actual_raw is None:
@@ -411,7 +392,6 @@ def plan_absent(
         )
     plan_removal(result.plan, name, actual_raw, attachments)
     result.plan.steps = [replace(step, perform=functools.partial(_unless_removed, result, step)) for step in result.plan.steps]
-    result.network = None
     return result
 
 

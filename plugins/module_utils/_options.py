@@ -2,11 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Connection options shared by every module, and how their values are resolved.
+"""Connection options shared by every module, and how they resolve: parameter, then environment, then default.
 
-Kept free of Ansible and of the Docker SDK so the resolution rules (parameter,
-then environment, then default) can be unit-tested with plain dictionaries.
-"""
+Free of Ansible and of the Docker SDK, so the rules are unit-tested with plain dictionaries."""
 
 from __future__ import annotations
 
@@ -61,10 +59,8 @@ class ConnectionSettings:
 
 def env_bool(name: str, value: str) -> bool:
     lowered = value.strip().lower()
-    if lowered in _TRUE_STRINGS:
-        return True
-    if lowered in _FALSE_STRINGS:
-        return False
+    if lowered in _TRUE_STRINGS | _FALSE_STRINGS:
+        return lowered in _TRUE_STRINGS
     raise OptionError(f"environment variable {name}={value!r} is not a boolean; use 1/0 or true/false")
 
 
@@ -72,27 +68,19 @@ def _cert_file(params: t.Mapping[str, t.Any], key: str, env: t.Mapping[str, str]
     if params.get(key):
         return str(params[key])
     cert_dir = env.get("DOCKER_CERT_PATH")
-    if cert_dir:
-        return os.path.join(cert_dir, filename)
-    return None
+    return os.path.join(cert_dir, filename) if cert_dir else None
 
 
 def resolve_connection(params: t.Mapping[str, t.Any], env: t.Mapping[str, str]) -> ConnectionSettings:
-    """Resolve every connection option: task parameter, then environment, then default."""
-
     def pick(key: str, env_name: str, default: str) -> str:
         if params.get(key) is not None:
             return str(params[key])
-        if env.get(env_name):
-            return env[env_name]
-        return default
+        return env.get(env_name) or default
 
     def pick_bool(key: str, env_name: str) -> bool:
         if params.get(key) is not None:
             return bool(params[key])
-        if env_name in env:
-            return env_bool(env_name, env[env_name])
-        return False
+        return env_bool(env_name, env[env_name]) if env_name in env else False
 
     docker_host = pick("docker_host", "DOCKER_HOST", DEFAULT_DOCKER_HOST)
     if "://" not in docker_host:
@@ -107,15 +95,12 @@ def resolve_connection(params: t.Mapping[str, t.Any], env: t.Mapping[str, str]) 
         raise OptionError(f"timeout={timeout_text!r} is not a whole number of seconds") from None
     if timeout <= 0:
         raise OptionError(f"timeout={timeout} must be a positive number of seconds")
-
-    tls = pick_bool("tls", "DOCKER_TLS")
-    validate_certs = pick_bool("validate_certs", "DOCKER_TLS_VERIFY")
     return ConnectionSettings(
         docker_host=docker_host,
         api_version=pick("api_version", "DOCKER_API_VERSION", DEFAULT_API_VERSION),
         timeout=timeout,
-        tls=tls,
-        validate_certs=validate_certs,
+        tls=pick_bool("tls", "DOCKER_TLS"),
+        validate_certs=pick_bool("validate_certs", "DOCKER_TLS_VERIFY"),
         ca_path=_cert_file(params, "ca_path", env, "ca.pem"),
         client_cert=_cert_file(params, "client_cert", env, "cert.pem"),
         client_key=_cert_file(params, "client_key", env, "key.pem"),

@@ -27,30 +27,23 @@ class ValidationError(ValueError):
         return ValidationError(f"{prefix}.{self.field}", self.detail, self.result)
 
 
-def parse_network(field: str, value: t.Any, strict: bool = True) -> IPNetwork:
+def parse_network(field: str, value: t.Any) -> IPNetwork:
     text = str(value).strip()
     if "/" not in text:
         raise ValidationError(field, f"{value!r} is not a CIDR; write it with a prefix length, for example 10.10.0.0/24 or fd00:10::/64")
     try:
-        return ipaddress.ip_network(text, strict=True)
-    except ValueError:
-        pass
-    try:
         loose = ipaddress.ip_network(text, strict=False)
     except ValueError:
         raise ValidationError(field, f"{value!r} is not a valid CIDR; write it like 10.10.0.0/24 or fd00:10::/64") from None
-    if strict:
+    if ipaddress.ip_interface(text).ip != loose.network_address:
         raise ValidationError(field, f"{value!r} has host bits set; the network address is {loose}")
     return loose
 
 
 def parse_address(field: str, value: t.Any) -> IPAddress:
-    text = str(value).strip()
-    if "/" in text:
-        # Docker reports some addresses (endpoints, gateways on some drivers) with a prefix.
-        text = text.split("/", 1)[0]
     try:
-        return ipaddress.ip_address(text)
+        # Docker reports some addresses (endpoints, gateways on some drivers) with a prefix.
+        return ipaddress.ip_address(str(value).strip().split("/", 1)[0])
     except ValueError:
         raise ValidationError(field, f"{value!r} is not a valid IP address; write it like 10.10.0.5 or fd00:10::5") from None
 
@@ -76,16 +69,12 @@ def normalise_network_text(value: t.Optional[str]) -> t.Optional[str]:
 
 def option_string(value: t.Any) -> str:
     """What the daemon stores for a driver option or label value."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def string_dict(field: str, value: t.Optional[t.Mapping[str, t.Any]]) -> t.Optional[t.Dict[str, str]]:
-    if value is None:
-        return None
+def string_dict(field: str, value: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, str]:
     result: t.Dict[str, str] = {}
-    for key, item in value.items():
+    for key, item in (value or {}).items():
         if item is None:
             raise ValidationError(f"{field}.{key}", "has no value; give a string (use an empty string '' for an empty value)")
         if isinstance(item, (dict, list)):

@@ -10,19 +10,18 @@ import typing as t
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, compare_values
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import (
-    compare_labels,
     compare_pools,
     create_body,
     network_differences,
     required_api_versions,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
+    NETWORK_FIELDS,
     NetworkState,
     Pool,
     actual_from_inspect,
     comparable_actual,
     desired_from_params,
-    spelled_as_asked,
 )
 
 BASE_INSPECT: t.Dict[str, t.Any] = {
@@ -286,7 +285,8 @@ def test_difference_describe_and_as_dict() -> None:
 def test_compare_labels(
     desired: t.Optional[t.Dict[str, str]], actual: t.Optional[t.Dict[str, str]], purge: bool, expected: t.List[Difference]
 ) -> None:
-    assert compare_labels(desired, actual, purge) == expected
+    wanted = NetworkState(name="n", labels=desired, purge_labels=purge)
+    assert network_differences(wanted, NetworkState(name="n", labels=actual)) == expected
 
 
 def test_compare_pools_not_given() -> None:
@@ -454,7 +454,7 @@ def test_podman_mtu_change_is_a_difference() -> None:
     ],
 )
 def test_spelled_as_asked(actual: t.Dict[str, str], desired: t.Dict[str, str], expected: t.Dict[str, str]) -> None:
-    assert spelled_as_asked(actual, desired) == expected
+    assert next(f for f in NETWORK_FIELDS if f.name == "driver_options").spelled_as_asked(actual, desired) == expected
 
 
 VXLAN = "com.docker.network.driver.overlay.vxlanid_list"

@@ -530,7 +530,7 @@ def test_topology_networks_take_the_table() -> None:
         }
 
 
-def test_the_table_declares_every_setting_of_network_state_in_order() -> None:
+def test_each_setting_of_network_state_is_an_entry_of_the_table_named_as_its_field() -> None:
     settings = [f.name for f in dataclasses.fields(NetworkState) if f.compare]
     assert [f.name for f in NETWORK_FIELDS] == settings
     assert all(f.option.api for f in NETWORK_FIELDS)
