@@ -164,7 +164,7 @@ def mac_change(old: t.Optional[str], reported: t.Any) -> t.Optional[t.Dict[str, 
 
 def desired_endpoint(params: t.Mapping[str, t.Any], prefix: str = "") -> Endpoint:
     """Validate the endpoint options of a task (or of one item of a list, named by prefix)."""
-    values = {}
+    values: t.Dict[str, t.Any] = {}
     for spec in ENDPOINT_FIELDS:
         value = params.get(spec.name)
         # An empty string is no address (or MAC address) at all; an empty list or dict is a wish.
@@ -214,7 +214,7 @@ def actual_endpoint(container: t.Mapping[str, t.Any], raw: t.Mapping[str, t.Any]
     # stand for the configured ones, so they are compared, and kept by a reconnect.
     held = not records_endpoint_config(container)
     own = daemon_names(container)
-    values = {}
+    values: t.Dict[str, t.Any] = {}
     for spec in ENDPOINT_FIELDS:
         value = spec.reported(dig(raw, spec.held if held and spec.held else spec.option.api))
         values[spec.name] = tuple(name for name in value if name not in own) if spec.compare == NAMES else value
@@ -280,4 +280,5 @@ def addresses_outside(endpoint: Endpoint, subnets: t.Iterable[str]) -> t.List[st
 
 def without_addresses(endpoint: Endpoint, addresses: t.Iterable[str]) -> Endpoint:
     dropped = set(addresses)
-    return replace(endpoint, **{key: None for key in ("ipv4_address", "ipv6_address") if getattr(endpoint, key) in dropped})
+    changes: t.Dict[str, t.Any] = {key: None for key in ("ipv4_address", "ipv6_address") if getattr(endpoint, key) in dropped}
+    return replace(endpoint, **changes)

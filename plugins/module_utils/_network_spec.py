@@ -305,10 +305,11 @@ def actual_from_inspect(inspect: t.Mapping[str, t.Any]) -> NetworkState:
 
 def comparable_actual(actual: NetworkState, desired: t.Optional[NetworkState] = None) -> NetworkState:
     """The actual state without what the engine adds by itself, unless the desired state gives it (then compared)."""
-    return replace(actual, **{
+    changes: t.Dict[str, t.Any] = {
         f.name: f.without_engine_added(getattr(actual, f.name) or {}, (getattr(desired, f.name) if desired else None) or {})
         for f in NETWORK_FIELDS if f.engine_added is not None
-    })
+    }
+    return replace(actual, **changes)
 
 
 def predicted_state(desired: NetworkState, actual: t.Optional[NetworkState]) -> NetworkState:

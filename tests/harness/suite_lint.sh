@@ -2,7 +2,8 @@
 # The lint suite of tests/run (sourced; runs in the collection copy, $DN_COLLECTION_DIR):
 # ansible-lint with the production profile (.ansible-lint) on the roles, the demo playbook,
 # meta/runtime.yml and the modules' EXAMPLES, each written as a playbook by the same helper
-# the integration target module_examples runs them with.
+# the integration target module_examples runs them with; then ruff (plugins, unit tests) and mypy
+# (plugins) with the settings of pyproject.toml.
 
 DN_LINT_HELPER=tests/integration/targets/module_examples/files/module_examples.py
 
@@ -32,7 +33,7 @@ dn_lint_venv() {
 
 dn_suite_lint() {
     dn_lint_venv
-    local examples="$DN_TMP/lint-examples"
+    local examples="$DN_TMP/lint-examples" rc=0
     rm -rf "$examples"
     # the examples as the target runs them; outside the copy, so that nothing is added to it
     "$DN_PY" "$DN_LINT_HELPER" playbooks "$examples" plugins/modules/*.py || return 1
@@ -42,5 +43,12 @@ dn_suite_lint() {
     mkdir -p "$DN_TMP/lint-ansible-home"
     PATH="$DN_LINT_VENV/bin:$PATH" VIRTUAL_ENV="$DN_LINT_VENV" ANSIBLE_HOME="$DN_TMP/lint-ansible-home" \
         ANSIBLE_COLLECTIONS_PATH="$DN_COLLECTIONS" \
-        "$DN_LINT_VENV/bin/ansible-lint" --nocolor roles playbooks/demo.yml meta/runtime.yml "$examples"/*.yml
+        "$DN_LINT_VENV/bin/ansible-lint" --nocolor roles playbooks/demo.yml meta/runtime.yml "$examples"/*.yml || rc=1
+    dn_log "ruff $("$DN_LINT_VENV/bin/ruff" --version | cut -d' ' -f2): plugins, tests/unit"
+    "$DN_LINT_VENV/bin/ruff" check --no-cache --config pyproject.toml plugins tests/unit || rc=1
+    # mypy needs the collection's dotted path: it runs from the directory that holds ansible_collections.
+    dn_log "mypy $("$DN_LINT_VENV/bin/mypy" --version | cut -d' ' -f2): plugins"
+    (cd "$DN_COLLECTIONS" && "$DN_LINT_VENV/bin/mypy" --config-file "$DN_COLLECTION_DIR/pyproject.toml" \
+        --cache-dir "$DN_TMP/mypy-cache" ansible_collections/dockernet/core/plugins) || rc=1
+    return "$rc"
 }

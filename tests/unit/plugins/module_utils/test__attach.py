@@ -8,7 +8,6 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-
 from ansible_collections.dockernet.core.plugins.module_utils._attach import network_ref
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect, plan_disconnect
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint

@@ -12,6 +12,7 @@ import typing as t
 import pytest
 import yaml
 from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
     ENDPOINT_FIELDS,
@@ -36,7 +37,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     without_addresses,
     without_daemon_names,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 from ansible_collections.dockernet.core.plugins.modules import network, network_attachment, topology
 
