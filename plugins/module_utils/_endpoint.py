@@ -2,13 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Endpoint settings of a container on a network, declared once in ENDPOINT_FIELDS (pure; the calls are in _attach)."""
+"""Endpoint settings of a container on a network, each declared once as a field of Endpoint (pure; the calls are in _attach)."""
 
 from __future__ import annotations
 
 import ipaddress
 import typing as t
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Option, compare_values, dig, put
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address, parse_address, string_dict
@@ -86,53 +86,42 @@ def _mac(name: str, value: str) -> str:
     return text
 
 
-ENDPOINT_FIELDS: t.Tuple[EndpointField, ...] = (
-    EndpointField(Option("aliases", "list", "Aliases", elements="str"), _aliases, lambda names: tuple(sorted(set(names or ()))), NAMES),
-    EndpointField(Option("ipv4_address", api="IPAMConfig.IPv4Address"), _address(4), normalise_address, ADDRESS, held="IPAddress"),
-    EndpointField(Option("ipv6_address", api="IPAMConfig.IPv6Address"), _address(6), normalise_address, ADDRESS, held="GlobalIPv6Address"),
-    EndpointField(
-        Option("links", "list", "Links", elements="str"), lambda name, links: _links(links), _links,
-        lacking=(("podman", "Podman has no legacy links", "Use aliases instead: names resolve on user-defined networks"),),
-    ),
-    EndpointField(
-        Option("link_local_ips", "list", "IPAMConfig.LinkLocalIPs", elements="str"),
-        lambda name, ips: tuple(sorted({str(parse_address(name, ip)) for ip in ips})),
-        lambda ips: tuple(sorted({normalise_address(ip) or "" for ip in ips or ()} - {""})),
-        lacking=(("podman", "Podman drops link-local addresses", "Leave link_local_ips out"),),
-    ),
-    EndpointField(
-        Option("driver_opts", "dict", "DriverOpts"), string_dict, lambda opts: {str(k): str(v) for k, v in (opts or {}).items()},
-        lacking=(("podman", "Podman drops endpoint driver options", "Leave driver_opts out"),),
-    ),
-    EndpointField(Option("gw_priority", "int", "GwPriority", min_api="1.48"), lambda name, value: int(value), lambda value: int(value or 0)),
-    EndpointField(Option("mac_address", api="MacAddress", min_api=MAC_ON_CONNECT_API), _mac, normalised_mac),
-)
-ENDPOINT_OPTIONS = tuple(spec.name for spec in ENDPOINT_FIELDS)
-# The task options of an endpoint: its settings, and how the given aliases meet the actual ones.
-ENDPOINT_TASK_OPTIONS = (*(spec.option for spec in ENDPOINT_FIELDS), Option("purge_aliases", "bool", default=False))
-# What one item of the network module's `containers` list takes.
-MEMBER_KEYS = ("name", *(option.name for option in ENDPOINT_TASK_OPTIONS))
-# Endpoint options newer than the oldest Engine API this collection speaks, with the version they need.
-ENDPOINT_API_REQUIREMENTS = {spec.name: spec.option.min_api for spec in ENDPOINT_FIELDS if spec.option.min_api}
-
-
 def _shown(value: t.Any) -> t.Any:
     """A value as results, differences and request bodies carry it: a list for a tuple, a copy of a dict."""
     return list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, dict) else value
 
 
+def _setting(spec: EndpointField) -> t.Any:
+    """A field of Endpoint that is an endpoint setting: its EndpointField is its entry of the table."""
+    # pylint: disable-next=invalid-field-call  # made here, assigned in the class body of Endpoint
+    return field(default=None, metadata={"setting": spec})
+
+
 @dataclass(frozen=True)
 class Endpoint:
-    """Endpoint settings (one attribute per ENDPOINT_FIELDS entry). In a desired endpoint, None means "not given: not compared"."""
+    """Endpoint settings, each declared once with its EndpointField. In a desired endpoint, None means "not given: not compared"."""
 
-    aliases: t.Optional[t.Tuple[str, ...]] = None
-    ipv4_address: t.Optional[str] = None
-    ipv6_address: t.Optional[str] = None
-    links: t.Optional[t.Tuple[str, ...]] = None
-    link_local_ips: t.Optional[t.Tuple[str, ...]] = None
-    driver_opts: t.Optional[t.Dict[str, str]] = None
-    gw_priority: t.Optional[int] = None
-    mac_address: t.Optional[str] = None
+    aliases: t.Optional[t.Tuple[str, ...]] = _setting(EndpointField(
+        Option("aliases", "list", "Aliases", elements="str"), _aliases, lambda names: tuple(sorted(set(names or ()))), NAMES))
+    ipv4_address: t.Optional[str] = _setting(EndpointField(
+        Option("ipv4_address", api="IPAMConfig.IPv4Address"), _address(4), normalise_address, ADDRESS, held="IPAddress"))
+    ipv6_address: t.Optional[str] = _setting(EndpointField(
+        Option("ipv6_address", api="IPAMConfig.IPv6Address"), _address(6), normalise_address, ADDRESS, held="GlobalIPv6Address"))
+    links: t.Optional[t.Tuple[str, ...]] = _setting(EndpointField(
+        Option("links", "list", "Links", elements="str"), lambda name, links: _links(links), _links,
+        lacking=(("podman", "Podman has no legacy links", "Use aliases instead: names resolve on user-defined networks"),)))
+    link_local_ips: t.Optional[t.Tuple[str, ...]] = _setting(EndpointField(
+        Option("link_local_ips", "list", "IPAMConfig.LinkLocalIPs", elements="str"),
+        lambda name, ips: tuple(sorted({str(parse_address(name, ip)) for ip in ips})),
+        lambda ips: tuple(sorted({normalise_address(ip) or "" for ip in ips or ()} - {""})),
+        lacking=(("podman", "Podman drops link-local addresses", "Leave link_local_ips out"),)))
+    driver_opts: t.Optional[t.Dict[str, str]] = _setting(EndpointField(
+        Option("driver_opts", "dict", "DriverOpts"), string_dict, lambda opts: {str(k): str(v) for k, v in (opts or {}).items()},
+        lacking=(("podman", "Podman drops endpoint driver options", "Leave driver_opts out"),)))
+    gw_priority: t.Optional[int] = _setting(EndpointField(
+        Option("gw_priority", "int", "GwPriority", min_api="1.48"), lambda name, value: int(value), lambda value: int(value or 0)))
+    mac_address: t.Optional[str] = _setting(EndpointField(
+        Option("mac_address", api="MacAddress", min_api=MAC_ON_CONNECT_API), _mac, normalised_mac))
     # Only in an actual endpoint: the engine keeps no record of configured addresses (Podman 4)
     # and the container is not running, so its addresses are unknown (and never a difference).
     addresses_unknown: bool = field(default=False, compare=False)
@@ -146,6 +135,16 @@ class Endpoint:
     def reported(self) -> "Endpoint":
         """The endpoint as inspect reports it after a connect with these settings: the ones not set have their absent value."""
         return replace(self, **{spec.name: spec.absent for spec in ENDPOINT_FIELDS if getattr(self, spec.name) is None})
+
+
+ENDPOINT_FIELDS: t.Tuple[EndpointField, ...] = tuple(f.metadata["setting"] for f in fields(Endpoint) if "setting" in f.metadata)
+ENDPOINT_OPTIONS = tuple(spec.name for spec in ENDPOINT_FIELDS)
+# The task options of an endpoint: its settings, and how the given aliases meet the actual ones.
+ENDPOINT_TASK_OPTIONS = (*(spec.option for spec in ENDPOINT_FIELDS), Option("purge_aliases", "bool", default=False))
+# What one item of the network module's `containers` list takes.
+MEMBER_KEYS = ("name", *(option.name for option in ENDPOINT_TASK_OPTIONS))
+# Endpoint options newer than the oldest Engine API this collection speaks, with the version they need.
+ENDPOINT_API_REQUIREMENTS = {spec.name: spec.option.min_api for spec in ENDPOINT_FIELDS if spec.option.min_api}
 
 
 def container_name(container: t.Mapping[str, t.Any]) -> str:

@@ -514,8 +514,9 @@ def test_the_network_containers_and_topology_attachments_document_the_endpoint_o
     assert "M(dockernet.core.network_attachment)" in " ".join(attachments["description"])
 
 
-def test_the_endpoint_table_covers_every_endpoint_attribute() -> None:
+def test_each_setting_of_endpoint_is_an_entry_of_the_table_named_as_its_field() -> None:
     assert ENDPOINT_OPTIONS == tuple(f.name for f in dataclasses.fields(Endpoint) if f.name != "addresses_unknown")
+    assert all(f.metadata["setting"].name == f.name for f in dataclasses.fields(Endpoint) if "setting" in f.metadata)
     assert ENDPOINT_API_REQUIREMENTS == {"gw_priority": "1.48", "mac_address": "1.54"}
     assert Endpoint().reported() == Endpoint(aliases=(), links=(), link_local_ips=(), driver_opts={}, gw_priority=0)
 
