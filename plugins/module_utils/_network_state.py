@@ -180,7 +180,8 @@ def reconnect_plan(attachments: t.Sequence[Attachment], subnets: t.Sequence[str]
 
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> t.Optional[str]:
     """Reconnect one container to a recreated (or restored) network, reporting into result; the failure, if any."""
-    ((kept, outside),) = reconnect_plan([attachment], network_subnets(network))
+    subnets = [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+    ((kept, outside),) = reconnect_plan([attachment], subnets)
     if outside:
         result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
     pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
@@ -201,18 +202,17 @@ def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment:
     return None
 
 
-def predicted_mac_changes(attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool) -> t.List[t.Dict[str, t.Any]]:
-    """The running containers a recreate would give another MAC address (new: None); stopped ones get it on start."""
-    return [
-        {"container": kept.container_name, "old": kept.mac_address, "new": None}
-        for kept, _dropped in reconnect_plan(attachments, subnets)
-        if kept.running and not mac_survives_reconnect(kept.mac_address, kept.endpoint.ipv4_address, pinned)
-    ]
-
-
-def network_subnets(network: t.Mapping[str, t.Any]) -> t.List[str]:
-    """The pools' subnets of a network inspect (or list) result."""
-    return [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
+def predict_reconnects(
+    result: NetworkResult, attachments: t.Sequence[Attachment], subnets: t.Sequence[str], pinned: bool,
+) -> None:
+    """Report the reconnects a recreate would make as a real run does: the static addresses the new pools no longer
+    hold, and the running containers that would get another MAC address (new: None; stopped ones get it on start)."""
+    for kept, outside in reconnect_plan(attachments, subnets):
+        if outside:
+            result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
+        result.reconnected.append(kept.as_dict())
+        if kept.running and not mac_survives_reconnect(kept.mac_address, kept.endpoint.ipv4_address, pinned):
+            result.changed_mac_addresses += [{"container": kept.container_name, "old": kept.mac_address, "new": None}]
 
 
 @dataclass
@@ -294,13 +294,8 @@ def plan_recreate(client: DockerClient, actual_raw: t.Mapping[str, t.Any], targe
     predicted = predicted_network(target, actual_raw, client.api_version)
     # Attachments are planned on the new settings with the old Id and members: their lookups still find the old network.
     result.current = {**predicted, "Id": actual_raw.get("Id"), "Containers": actual_raw.get("Containers") or {}}
-    # Predict the reconnects and the static addresses the new pools no longer hold, as a real run reports them.
     subnets = [pool.subnet for pool in target.ipam_config or ()]
-    for kept, outside in reconnect_plan(attachments, subnets):
-        if outside:
-            result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
-        result.reconnected.append(kept.as_dict())
-    result.changed_mac_addresses = predicted_mac_changes(attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
+    predict_reconnects(result, attachments, subnets, api_at_least(client.api_version, MAC_ON_CONNECT_API))
     losing = {change["container"] for change in result.changed_mac_addresses}
     rejoined = {a.container_id: member_entry(a.container_name, None if a.container_name in losing else a.mac_address) for a in attachments if a.running}
     result.network = with_members(predicted, rejoined, [])

@@ -13,12 +13,13 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
+    NetworkResult,
     allocated,
     create_network,
     explain_refusal,
     plan_absent,
     plan_present,
-    predicted_mac_changes,
+    predict_reconnects,
     reconnect_plan,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
@@ -83,11 +84,18 @@ def test_check_mode_predicts_which_running_containers_get_another_mac() -> None:
         _attachment("stopped", False, "fa:23:8f:cb:ca:37"),  # gets its MAC when it starts, on every engine
         _attachment("none", True, None),
     ]
-    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=False) == [
+    unpinned, pinned = NetworkResult(name="web"), NetworkResult(name="web")
+    predict_reconnects(unpinned, attachments, ["10.1.0.8/30"], pinned=False)
+    assert unpinned.changed_mac_addresses == [
         {"container": "random", "old": "fa:23:8f:cb:ca:36", "new": None},
         {"container": "moved", "old": "02:42:0a:01:00:0c", "new": None},
     ]
-    assert predicted_mac_changes(attachments, ["10.1.0.8/30"], pinned=True) == []
+    predict_reconnects(pinned, attachments, ["10.1.0.8/30"], pinned=True)
+    assert pinned.changed_mac_addresses == []
+    # Every container is reported reconnected; "moved" without the static address the new pool no longer holds.
+    assert [r["container"] for r in pinned.reconnected] == ["random", "derived", "moved", "stopped", "none"]
+    assert pinned.reconnected[2] == {"container": "moved", "id": "moved" * 4, "running": True}
+    assert pinned.dropped_addresses == [{"container": "moved", "addresses": ["10.1.0.12"]}]
 
 
 IPV6_POOL_REFUSAL = "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network"
