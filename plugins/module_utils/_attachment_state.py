@@ -68,17 +68,11 @@ class AttachmentResult(Planned):
     after: t.Dict[str, t.Any] = field(default_factory=dict)
     # The endpoint after the task: predicted while planned, read back once applied.
     attachment: t.Optional[t.Dict[str, t.Any]] = None
-    # A running container's MAC address that a reconnect may not give back (Docker 28 gives every new
-    # endpoint a random one), and the change: {old, new}; new is None while planned.
-    replaced_mac: t.Optional[str] = None
+    # A running container's MAC address a reconnect did not give back (Docker 28 gives every new endpoint
+    # a random one): {old, new}; new is None while planned.
     changed_mac_address: t.Optional[t.Dict[str, t.Optional[str]]] = None
     # A running container's predicted entry in the network's Containers: (container ID, entry).
     member: t.Optional[t.Tuple[str, t.Dict[str, t.Any]]] = None
-
-    def settle(self, view: t.Optional[t.Dict[str, t.Any]]) -> None:
-        """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
-        self.attachment = view
-        self.changed_mac_address = mac_change(self.replaced_mac, (view or {}).get("mac_address"))
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
@@ -219,9 +213,12 @@ def plan_connect(
     resolve = applied or ((lambda: inspect_network(client, request.network) or looked_up) if unseen else (lambda: looked_up))
     cname, net_name, net_id = container_name(container), str(looked_up["Name"]), None if unseen else looked_up.get("Id")
     container_id, running, found = str(container["Id"]), is_running(container), container
+    replaced_mac = None  # the MAC address a reconnect may not give back
 
     def settle(client: DockerClient) -> None:
-        result.settle(attachment_view(read_back(client, container_id) or found, resolve()))
+        """Record the endpoint a real connect left, and the MAC address the reconnect did not keep."""
+        result.attachment = attachment_view(read_back(client, container_id) or found, resolve())
+        result.changed_mac_address = mac_change(replaced_mac, (result.attachment or {}).get("mac_address"))
 
     actual = None if network is None else endpoint_on(container, net_name, str(net_id or ""))
     request = replace(request, endpoint=without_daemon_names(request.endpoint, container))
@@ -251,7 +248,7 @@ def plan_connect(
     if actual is not None:
         # A running container's MAC address a reconnect may lose (one the task asks for is a change it wants).
         if running and actual.mac_address and request.endpoint.mac_address is None:
-            result.replaced_mac = actual.mac_address
+            replaced_mac = actual.mac_address
             if not mac_survives_reconnect(actual.mac_address, target.ipv4_address, api_at_least(client.api_version, MAC_ON_CONNECT_API)):
                 result.changed_mac_address = {"old": actual.mac_address, "new": None}
         result.plan.add(f"disconnect container {cname} from network {net_name}", f"/networks/{network_ref(looked_up, running)}/disconnect",

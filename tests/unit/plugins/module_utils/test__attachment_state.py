@@ -5,14 +5,11 @@
 
 from __future__ import annotations
 
+import copy
 import typing as t
 
 import pytest
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
-    AttachmentRequest,
-    AttachmentResult,
-    plan_connect,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 
@@ -38,18 +35,30 @@ def _attached(daemon: t.Any, mac: str, running: bool = True) -> t.Dict[str, t.An
     return container
 
 
-@pytest.mark.parametrize(("replaced", "view", "expected"), [
-    (None, {"mac_address": RANDOM_MAC}, None),
-    (FAKE_MAC, {"mac_address": FAKE_MAC}, None),
-    (FAKE_MAC, {"mac_address": RANDOM_MAC.upper()}, {"old": FAKE_MAC, "new": RANDOM_MAC}),
-    (FAKE_MAC, None, {"old": FAKE_MAC, "new": None}),
+@pytest.mark.parametrize(("running", "reported", "expected"), [
+    (False, RANDOM_MAC, None),  # a stopped container has no MAC address to lose
+    (True, FAKE_MAC, None),
+    (True, RANDOM_MAC.upper(), {"old": FAKE_MAC, "new": RANDOM_MAC}),
+    (True, None, {"old": FAKE_MAC, "new": None}),  # read back off the network
 ])
 def test_settle_reports_a_mac_address_the_reconnect_did_not_keep(
-    replaced: t.Optional[str], view: t.Optional[t.Dict[str, t.Any]], expected: t.Optional[t.Dict[str, t.Any]],
+    daemon: t.Any, running: bool, reported: t.Optional[str], expected: t.Optional[t.Dict[str, t.Any]],
 ) -> None:
-    result = AttachmentResult(container="app", network="web", replaced_mac=replaced)
-    result.settle(view)
-    assert result.attachment == view
+    _attached(daemon, FAKE_MAC, running=running)
+
+    def read_back(client: t.Any, container_id: str) -> t.Dict[str, t.Any]:
+        container = copy.deepcopy(daemon.containers[container_id])
+        networks = container["NetworkSettings"]["Networks"]
+        if reported is None:
+            networks.clear()
+        else:
+            networks["web"]["MacAddress"] = reported
+        return container
+
+    request = AttachmentRequest("app", "web", endpoint=Endpoint(aliases=("new",)))
+    result = applied(daemon, plan_connect(daemon, request, read_back=read_back))
+    assert (result.attachment is None) == (reported is None)
+    assert (result.attachment or {}).get("mac_address") == reported
     assert result.changed_mac_address == expected
     assert result.as_dict()["changed_mac_address"] == expected
 
