@@ -64,14 +64,9 @@ class NetworkResult(Planned):
 
     def as_dict(self) -> t.Dict[str, t.Any]:
         return {
-            "changed": self.changed,
-            "actions": self.actions,
-            "differences": [d.as_dict() for d in self.differences],
-            "network": self.network,
-            "reconnected": self.reconnected,
-            "dropped_addresses": self.dropped_addresses,
-            "changed_mac_addresses": self.changed_mac_addresses,
-            "diff": {"before": self.before, "after": self.after},
+            "changed": self.changed, "actions": self.actions, "differences": [d.as_dict() for d in self.differences],
+            "network": self.network, "reconnected": self.reconnected, "dropped_addresses": self.dropped_addresses,
+            "changed_mac_addresses": self.changed_mac_addresses, "diff": {"before": self.before, "after": self.after},
         }
 
 
