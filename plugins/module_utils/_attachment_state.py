@@ -43,6 +43,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._prediction import 
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
+NO_CONTAINER = "no container named {!r} (names and full IDs only); create it first or fix the name"
 NO_SUBNET = "network {!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
 Network = t.Mapping[str, t.Any]
 
@@ -189,7 +190,7 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
 def _find_container(client: DockerClient, reference: str, field_name: str = "container") -> t.Dict[str, t.Any]:
     container = inspect_container(client, reference)
     if container is None:
-        raise ValidationError(field_name, f"no container named {reference!r} (names and full IDs only); create it first or fix the name")
+        raise ValidationError(field_name, NO_CONTAINER.format(reference))
     return container
 
 

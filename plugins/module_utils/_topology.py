@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import attachment_of, container_name
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
+    NO_CONTAINER,
     AttachmentRequest,
     AttachmentResult,
     plan_attachment,
@@ -185,9 +186,7 @@ def _plan_present(
             raise ValidationError(f"{prefix}.network", f"no network named {request.network!r}; declare it in networks or create it first")
         container = containers.get(request.container)
         if container is None and request.state == "connected":
-            raise ValidationError(
-                f"{prefix}.container", f"no container named {request.container!r} (names and full IDs only); create it first or fix the name"
-            )
+            raise ValidationError(f"{prefix}.container", NO_CONTAINER.format(request.container))
         if container is not None and request.container in needs_inspect:
             container = inspect_once(container["Id"])
         if container is not None and result is not None:

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 T = t.TypeVar("T")
 
@@ -99,3 +100,11 @@ def test_a_stopped_container_or_an_asked_mac_address_is_no_loss(daemon: t.Any, r
     _attached(daemon, RANDOM_MAC, running=running)
     assert plan_connect(daemon, AttachmentRequest("app", "web", endpoint=endpoint)).changed_mac_address is None
     assert applied(daemon, plan_connect(daemon, AttachmentRequest("app", "web", endpoint=endpoint))).changed_mac_address is None
+
+
+def test_connecting_a_missing_container_names_the_field(daemon: t.Any) -> None:
+    daemon.add_network("web", "10.1.0.0/24")
+    with pytest.raises(ValidationError) as error:
+        plan_connect(daemon, AttachmentRequest("ghost", "web"))
+    assert error.value.field == "container"
+    assert "no container named 'ghost' (names and full IDs only); create it first or fix the name" in str(error.value)

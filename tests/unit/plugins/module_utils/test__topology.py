@@ -140,3 +140,11 @@ def test_an_attachment_is_planned_without_the_static_address_its_recreate_drops(
     assert network.dropped_addresses == [{"container": "c0", "addresses": ["10.9.0.5"]}]
     (attached,) = outcome.attachments
     assert [(d.field, d.before, d.after) for d in attached.differences] == [("ipv4_address", None, "10.8.0.5")]
+
+
+def test_an_attachment_of_a_missing_container_names_the_item(daemon: t.Any) -> None:
+    topology = topology_from_params("shop", [net("n0", "10.9.0.0/24")], [{"container": "ghost", "network": "n0"}])
+    with pytest.raises(ValidationError) as error:
+        plan(daemon, topology, state="present", purge=False)
+    assert error.value.field == "attachments[0].container"
+    assert "no container named 'ghost' (names and full IDs only); create it first or fix the name" in str(error.value)
