@@ -164,19 +164,17 @@ def allocated(client: DockerClient, network: t.Dict[str, t.Any]) -> t.Dict[str, 
     return network
 
 
-def reconnect_plan(attachments: t.Sequence[Attachment], subnets: t.Sequence[str]) -> t.List[t.Tuple[Attachment, t.List[str]]]:
-    """Each attachment as a recreate reconnects it, without its static addresses outside subnets, and those addresses (pure)."""
-    plan = []
-    for attachment in attachments:
-        outside = addresses_outside(attachment.endpoint, subnets)
-        plan.append((replace(attachment, endpoint=without_addresses(attachment.endpoint, outside)) if outside else attachment, outside))
-    return plan
+def reconnect_plan(attachment: Attachment, subnets: t.Sequence[str]) -> t.Tuple[Attachment, t.List[str]]:
+    """The attachment as a recreate reconnects it, without the static addresses outside subnets; and those (pure)."""
+    outside = addresses_outside(attachment.endpoint, subnets)
+    kept = replace(attachment, endpoint=without_addresses(attachment.endpoint, outside)) if outside else attachment
+    return kept, outside
 
 
 def _reconnect(client: DockerClient, network: t.Mapping[str, t.Any], attachment: Attachment, result: NetworkResult) -> t.Optional[str]:
     """Reconnect one container to a recreated (or restored) network, reporting into result; the failure, if any."""
     subnets = [str(c["Subnet"]) for c in (network.get("IPAM") or {}).get("Config") or [] if c.get("Subnet")]
-    ((kept, outside),) = reconnect_plan([attachment], subnets)
+    kept, outside = reconnect_plan(attachment, subnets)
     if outside:
         result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
     pinned = api_at_least(client.api_version, MAC_ON_CONNECT_API)
@@ -202,7 +200,7 @@ def predict_reconnects(
 ) -> None:
     """Report the reconnects a recreate would make as a real run does: the static addresses the new pools no longer
     hold, and the running containers that would get another MAC address (new: None; stopped ones get it on start)."""
-    for kept, outside in reconnect_plan(attachments, subnets):
+    for kept, outside in (reconnect_plan(attachment, subnets) for attachment in attachments):
         if outside:
             result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
         result.reconnected.append(kept.as_dict())

@@ -138,7 +138,7 @@ def test_a_local_network_is_returned_as_inspected(daemon: t.Any) -> None:
 def test_reconnect_plan_drops_only_the_static_addresses_outside_the_new_pools() -> None:
     inside = Attachment("c1", "web", True, Endpoint(aliases=("api",), ipv4_address="10.1.0.10"))
     outside = Attachment("c2", "db", False, Endpoint(ipv4_address="10.9.0.10", ipv6_address="fd00:1::10"))
-    plan = reconnect_plan([inside, outside], ["10.1.0.0/24", "fd00:1::/64"])
+    plan = [reconnect_plan(attachment, ["10.1.0.0/24", "fd00:1::/64"]) for attachment in (inside, outside)]
     assert plan == [(inside, []), (Attachment("c2", "db", False, Endpoint(ipv6_address="fd00:1::10")), ["10.9.0.10"])]
 
 
