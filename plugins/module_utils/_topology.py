@@ -10,6 +10,7 @@ before the first change, so an item the daemon would refuse changes nothing.
 
 from __future__ import annotations
 
+import copy
 import functools
 import typing as t
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._attachment_state i
 )
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
+from ansible_collections.dockernet.core.plugins.module_utils._endpoint import endpoint_settings
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, plan_absent, plan_present
@@ -142,25 +144,18 @@ def _networks_by_name(client: DockerClient) -> t.Dict[str, t.Dict[str, t.Any]]:
     return found
 
 
-def _endpoint_key(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.Any]) -> t.Optional[str]:
-    networks = (container.get("NetworkSettings") or {}).get("Networks") or {}
-    for key, settings in networks.items():
-        if key == network.get("Name") or (settings or {}).get("NetworkID") == network.get("Id"):
-            return str(key)
-    return None
-
-
 def _after_reconnect(container: t.Dict[str, t.Any], result: NetworkResult) -> t.Dict[str, t.Any]:
     """The container as the planned recreate reconnects it: without the static addresses it drops."""
     gone = {a for d in result.dropped_addresses if d["container"] == container_name(container) for a in d["addresses"]}
-    key = _endpoint_key(container, t.cast(t.Mapping[str, t.Any], result.current))
-    if not gone or key is None:
+    if not gone:
         return container
-    networks = container["NetworkSettings"]["Networks"]
-    config = {k: v for k, v in (networks[key].get("IPAMConfig") or {}).items()
-              if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in gone)}
-    settings = {**networks[key], "IPAMConfig": config}
-    return {**container, "NetworkSettings": {**container["NetworkSettings"], "Networks": {**networks, key: settings}}}
+    container = copy.deepcopy(container)  # a cached inspect result, read again after the connects
+    network = t.cast(t.Mapping[str, t.Any], result.current)
+    settings = endpoint_settings(container, str(network["Name"]), str(network["Id"]))
+    if settings is not None:
+        settings["IPAMConfig"] = {k: v for k, v in (settings.get("IPAMConfig") or {}).items()
+                                  if not (k in ("IPv4Address", "IPv6Address") and str(v).split("/", 1)[0] in gone)}
+    return container
 
 
 def _plan_present(
@@ -201,7 +196,8 @@ def _plan_present(
 def attached_summaries(containers: t.Mapping[str, t.Mapping[str, t.Any]], network: t.Mapping[str, t.Any]) -> t.List[t.Mapping[str, t.Any]]:
     """The containers of containers_by_reference's map (each under its name and ID) on the network (pure)."""
     unique = {str(c["Id"]): c for c in containers.values()}
-    return [c for _id, c in sorted(unique.items()) if _endpoint_key(c, network) is not None]
+    name, network_id = str(network["Name"]), str(network["Id"])
+    return [c for _id, c in sorted(unique.items()) if endpoint_settings(c, name, network_id) is not None]
 
 
 def _plan_absent(
@@ -214,7 +210,7 @@ def _plan_absent(
         if network is None:
             continue
         container = containers.get(request.container)
-        if container is not None and _endpoint_key(container, network) is not None:
+        if container is not None and endpoint_settings(container, str(network["Name"]), str(network["Id"])) is not None:
             container = inspect_once(client, str(container["Id"]))
         detached = outcome.add(f"attachments[{index}]", plan_disconnect, client, replace(request, state="disconnected"),
                                network=network, container=container, lookup_container=False)

@@ -8,7 +8,15 @@ import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
-from ansible_collections.dockernet.core.plugins.module_utils._topology import TOPOLOGY_LABEL, apply_outcome, attached_summaries, plan, topology_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult
+from ansible_collections.dockernet.core.plugins.module_utils._topology import (
+    TOPOLOGY_LABEL,
+    _after_reconnect,
+    apply_outcome,
+    attached_summaries,
+    plan,
+    topology_from_params,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 
@@ -148,3 +156,14 @@ def test_an_attachment_of_a_missing_container_names_the_item(daemon: t.Any) -> N
         plan(daemon, topology, state="present", purge=False)
     assert error.value.field == "attachments[0].container"
     assert "no container named 'ghost' (names and full IDs only); create it first or fix the name" in str(error.value)
+
+
+def test_a_container_after_a_recreate_is_a_copy_without_the_dropped_addresses() -> None:
+    result = NetworkResult(name="n0", current={"Name": "n0", "Id": "new"})
+    result.dropped_addresses.append({"container": "c0", "addresses": ["10.9.0.5"]})
+    ipam = {"IPv4Address": "10.9.0.5", "IPv6Address": "fd00::5"}
+    container = {"Name": "/c0", "NetworkSettings": {"Networks": {"renamed": {"NetworkID": "new", "IPAMConfig": dict(ipam)}}}}
+    after = _after_reconnect(container, result)
+    assert after["NetworkSettings"]["Networks"]["renamed"]["IPAMConfig"] == {"IPv6Address": "fd00::5"}
+    assert container["NetworkSettings"]["Networks"]["renamed"]["IPAMConfig"] == ipam
+    assert _after_reconnect(container, NetworkResult(name="n0", current=result.current)) is container
