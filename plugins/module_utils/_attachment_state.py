@@ -16,6 +16,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
+    ENDPOINT_FIELDS,
     MAC_ON_CONNECT_API,
     MEMBER_KEYS,
     Endpoint,
@@ -382,7 +383,7 @@ def member_requests(network: str, items: t.Sequence[t.Any]) -> t.List[Attachment
         unknown = sorted(set(item) - set(MEMBER_KEYS))
         if unknown:
             raise ValidationError(f"{prefix}{unknown[0]}", f"is not an endpoint setting; use {', '.join(MEMBER_KEYS)}")
-        for key in ("aliases", "links", "link_local_ips"):
+        for key in (spec.name for spec in ENDPOINT_FIELDS if spec.option.type == "list"):
             if item.get(key) is not None and not isinstance(item[key], list):
                 raise ValidationError(f"{prefix}{key}", f"{item[key]!r} is not a list; write it as a YAML list")
         request = request_from_params(item, prefix, network=network)

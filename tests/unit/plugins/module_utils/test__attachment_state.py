@@ -9,7 +9,11 @@ import copy
 import typing as t
 
 import pytest
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import AttachmentRequest, plan_connect
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import (
+    AttachmentRequest,
+    member_requests,
+    plan_connect,
+)
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
@@ -108,3 +112,11 @@ def test_connecting_a_missing_container_names_the_field(daemon: t.Any) -> None:
         plan_connect(daemon, AttachmentRequest("ghost", "web"))
     assert error.value.field == "container"
     assert "no container named 'ghost' (names and full IDs only); create it first or fix the name" in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["aliases", "links", "link_local_ips"])
+def test_a_list_setting_of_a_listed_container_must_be_a_list(key: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        member_requests("web", ["db", {"name": "app", key: "x"}])
+    assert error.value.field == f"containers[1].{key}"
+    assert "'x' is not a list; write it as a YAML list" in str(error.value)
