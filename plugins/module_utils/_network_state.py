@@ -221,7 +221,7 @@ class Recreate:
     def create(self, client: DockerClient) -> None:
         try:
             self.result.network = create_network(client, self.target)
-        except DockerError as exc:
+        except (DockerError, ValidationError) as exc:  # explain_refusal names the field of some refusals
             raise self.restore(client, exc) from None
         # The planned reports give way to what the reconnects really do.
         self.result.reconnected, self.result.dropped_addresses, self.result.changed_mac_addresses = [], [], []
@@ -235,7 +235,7 @@ class Recreate:
             raise DockerError(f"network {self.result.name!r} was recreated but containers could not be reconnected: {'; '.join(self.failures)}")
         self.result.network = client.get(f"/networks/{network['Id']}")
 
-    def restore(self, client: DockerClient, exc: DockerError) -> DockerError:
+    def restore(self, client: DockerClient, exc: t.Union[DockerError, ValidationError]) -> DockerError:
         """The undo of a failed create: the old network back, with its containers; the error to raise."""
         name, attachments = self.result.name, self.attachments
         try:

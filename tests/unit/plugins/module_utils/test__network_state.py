@@ -157,3 +157,24 @@ def test_check_mode_predicts_the_reconnects_a_recreate_reports(daemon: t.Any) ->
     assert predicted["network"]["Id"] is None and predicted["network"]["Internal"] is True
     assert set(predicted["network"]) == set(real["network"])
     assert set(predicted["network"]["Containers"]) == set(real["network"]["Containers"])  # the running container rejoins
+
+
+def test_a_recreate_whose_create_is_refused_with_an_explained_error_restores_the_old_network(daemon: t.Any) -> None:
+    """explain_refusal turns some refusals into a ValidationError: the old network comes back for those too."""
+    network = daemon.add_network("web", "10.1.0.0/24")
+    daemon.attach(daemon.add_container("app"), network, ["api"])
+    post = daemon.post
+
+    def refuse_the_driver(path: str, body: t.Any = None, params: t.Any = None) -> t.Any:
+        if path == "/networks/create" and body["Driver"] == "weird":
+            raise DockerError('plugin "weird" not found', status=404)
+        return post(path, body, params)
+
+    daemon.post = refuse_the_driver
+    desired = desired_from_params({"name": "web", "driver": "weird", "ipam_config": [{"subnet": "10.1.0.0/24"}]})
+    result = plan_present(daemon, desired)
+    refused = r"recreating network 'web' failed \(driver: 'weird' is not a network driver on this engine; .*"
+    with pytest.raises(DockerError, match=refused + "the old network was restored with its 1 container"):
+        apply(daemon, [result.plan])
+    (restored,) = daemon.networks.values()
+    assert restored["Driver"] == "bridge" and daemon.endpoints() == {("app", "web")}
