@@ -149,7 +149,7 @@ def _after_reconnect(container: t.Dict[str, t.Any], result: NetworkResult) -> t.
     gone = {a for d in result.dropped_addresses if d["container"] == container_name(container) for a in d["addresses"]}
     if not gone:
         return container
-    container = copy.deepcopy(container)  # a cached inspect result, read again after the connects
+    container = copy.deepcopy(container)  # the caller's (a cached inspect result or a list entry) stays as read
     network = t.cast(t.Mapping[str, t.Any], result.current)
     settings = endpoint_settings(container, str(network["Name"]), str(network["Id"]))
     if settings is not None:
