@@ -62,13 +62,10 @@ PODMAN_DRIVERS = ("bridge", "macvlan")
 PODMAN_DRIVER_OPTIONS = frozenset({"mtu", "com.docker.network.driver.mtu"})
 
 
-def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
-    gaps = []
-    for field in NETWORK_FIELDS:
-        value = getattr(desired, field.name)
-        for engine, reason, fix in field.lacking:
-            if engine == PODMAN and value not in (None, field.missing):
-                gaps.append(Gap(field.name, option_string(value), reason, fix))
+def podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
+    gaps = [Gap(f.name, option_string(getattr(desired, f.name)), reason, fix)
+            for f in NETWORK_FIELDS if getattr(desired, f.name) not in (None, f.missing)
+            for engine, reason, fix in f.lacking if engine == PODMAN]
     if desired.driver is not None and desired.driver not in PODMAN_DRIVERS:
         reason = ("overlay networks need a swarm, which Podman does not have" if desired.driver == "overlay"
                   else f"Podman creates only {' and '.join(PODMAN_DRIVERS)} networks")
@@ -95,44 +92,28 @@ def _podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
     return gaps
 
 
-def network_gaps(engine: Engine, desired: NetworkState) -> t.List[Gap]:
-    return _podman_network_gaps(desired) if engine.flavour == PODMAN else []
-
-
-def endpoint_gaps(engine: Engine, endpoint: Endpoint) -> t.List[Gap]:
-    """The given endpoint settings the engine lacks, as the endpoint table declares them."""
+def podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
+    """The given endpoint settings Podman lacks, as the endpoint table declares them."""
     given = endpoint.as_dict()
-    return [
-        Gap(spec.name, repr(given[spec.name]), reason, fix)
-        for spec in ENDPOINT_FIELDS if given.get(spec.name) for flavour, reason, fix in spec.lacking if flavour == engine.flavour
-    ]
+    return [Gap(spec.name, repr(given[spec.name]), reason, fix)
+            for spec in ENDPOINT_FIELDS if given.get(spec.name)
+            for engine, reason, fix in spec.lacking if engine == PODMAN]
 
 
-def engine_dependent_network(desired: NetworkState) -> bool:
-    """Whether some engine lacks an option the task gives: only then is the engine worth asking for."""
-    return bool(_podman_network_gaps(desired))
-
-
-def engine_dependent_endpoint(endpoint: Endpoint) -> bool:
-    return any(spec.lacking and getattr(endpoint, spec.name) for spec in ENDPOINT_FIELDS)
-
-
-def _raise_first(gaps: t.Sequence[Gap], engine: Engine, host: str) -> None:
+def _refuse(gaps: t.Sequence[Gap], version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
+    """Fail before sending anything when Podman cannot honour what the task gives (/version is asked only for gaps)."""
     if gaps:
-        raise ValidationError(gaps[0].option, gaps[0].message(engine, host))
+        engine = identify(version_info())
+        if engine.flavour == PODMAN:
+            raise ValidationError(gaps[0].option, gaps[0].message(engine, host))
 
 
 def require_network_support(desired: NetworkState, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
-    """Fail before sending anything when the engine cannot honour the network as given (asks /version only when it matters)."""
-    if engine_dependent_network(desired):
-        engine = identify(version_info())
-        _raise_first(network_gaps(engine, desired), engine, host)
+    _refuse(podman_network_gaps(desired), version_info, host)
 
 
 def require_endpoint_support(endpoint: Endpoint, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
-    if engine_dependent_endpoint(endpoint):
-        engine = identify(version_info())
-        _raise_first(endpoint_gaps(engine, endpoint), engine, host)
+    _refuse(podman_endpoint_gaps(endpoint), version_info, host)
 
 
 def engine_facts(info: t.Mapping[str, t.Any], version_info: t.Mapping[str, t.Any], api_version: str) -> t.Dict[str, t.Any]:

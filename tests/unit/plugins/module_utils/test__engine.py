@@ -11,11 +11,9 @@ import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint, desired_endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._engine import (
     Engine,
-    endpoint_gaps,
-    engine_dependent_endpoint,
-    engine_dependent_network,
     identify,
-    network_gaps,
+    podman_endpoint_gaps,
+    podman_network_gaps,
     require_endpoint_support,
     require_network_support,
 )
@@ -93,10 +91,8 @@ def network(**params: t.Any) -> t.Any:
 )
 def test_podman_network_gaps(params: t.Dict[str, t.Any], option: str, value: str) -> None:
     desired = network(**params)
-    gaps = network_gaps(PODMAN, desired)
-    assert [(g.option, g.value) for g in gaps][:1] == [(option, value)]
-    assert network_gaps(DOCKER, desired) == []
-    assert engine_dependent_network(desired)
+    assert [(g.option, g.value) for g in podman_network_gaps(desired)][:1] == [(option, value)]
+    require_network_support(desired, lambda: DOCKER_VERSION, HOST)  # Docker honours it
 
 
 @pytest.mark.parametrize(
@@ -114,8 +110,7 @@ def test_podman_network_gaps(params: t.Dict[str, t.Any], option: str, value: str
 )
 def test_what_podman_honours(params: t.Dict[str, t.Any]) -> None:
     desired = network(**params)
-    assert network_gaps(PODMAN, desired) == []
-    assert not engine_dependent_network(desired)
+    assert podman_network_gaps(desired) == []
 
 
 def test_network_message_names_engine_option_and_fix() -> None:
@@ -149,16 +144,15 @@ def test_version_is_asked_only_when_it_matters() -> None:
 )
 def test_podman_endpoint_gaps(params: t.Dict[str, t.Any], option: str) -> None:
     endpoint = desired_endpoint(params)
-    assert [g.option for g in endpoint_gaps(PODMAN, endpoint)] == [option]
-    assert endpoint_gaps(DOCKER, endpoint) == []
-    assert engine_dependent_endpoint(endpoint)
+    assert [g.option for g in podman_endpoint_gaps(endpoint)] == [option]
+    require_endpoint_support(endpoint, lambda: DOCKER_VERSION, HOST)  # Docker honours it
     with pytest.raises(ValidationError, match=f"^{option}: .* is not supported by Podman 4.3.1"):
         require_endpoint_support(endpoint, lambda: PODMAN_VERSION, HOST)
 
 
 def test_endpoint_without_gaps() -> None:
     endpoint = Endpoint(aliases=("web",), ipv4_address="10.1.0.5", links=(), link_local_ips=(), driver_opts={})
-    assert endpoint_gaps(PODMAN, endpoint) == []
+    assert podman_endpoint_gaps(endpoint) == []
 
 
 def test_the_endpoint_table_names_engines_by_flavour() -> None:
