@@ -56,21 +56,15 @@ def _unreachable_message(settings: ConnectionSettings, error: BaseException) -> 
     refused = caused_by(ConnectionRefusedError) or "Connection refused" in words
     if host.startswith("unix://"):
         path = host[len("unix://"):]
-        if caused_by(FileNotFoundError):
-            return (
-                f"Cannot reach the Docker daemon at {host}: the socket {path} does not exist; "
-                "start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket."
-            )
-        if caused_by(PermissionError):
-            return (
-                f"Cannot reach the Docker daemon at {host}: permission denied on {path}; "
-                "run the task with become: true or as a member of the socket's group."
-            )
-        if refused:
-            return (
-                f"Cannot reach the Docker daemon at {host}: nothing listens on {path}; "
-                "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon."
-            )
+        for cause_found, what, fix in (
+            (caused_by(FileNotFoundError), f"the socket {path} does not exist",
+             "start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket"),
+            (caused_by(PermissionError), f"permission denied on {path}",
+             "run the task with become: true or as a member of the socket's group"),
+            (refused, f"nothing listens on {path}", "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon"),
+        ):
+            if cause_found:
+                return f"Cannot reach the Docker daemon at {host}: {what}; {fix}."
     if host.lower().startswith("ssh://"):
         message = _ssh_message(host, words, shown, closed)
         if message:

@@ -237,3 +237,19 @@ def test_docker_error_not_found(status: t.Optional[int], not_found: bool) -> Non
     assert error.not_found is not_found
     assert error.status == status
     assert str(error) == "message"
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        pytest.param(FileNotFoundError(2, "No such file or directory"), "the socket /var/run/docker.sock does not exist; "
+                     "start dockerd there, or point docker_host (or DOCKER_HOST) at the daemon's socket.", id="missing"),
+        pytest.param(PermissionError(13, "Permission denied"), "permission denied on /var/run/docker.sock; "
+                     "run the task with become: true or as a member of the socket's group.", id="permission"),
+        pytest.param(ConnectionRefusedError(111, "Connection refused"), "nothing listens on /var/run/docker.sock; "
+                     "start dockerd, or point docker_host (or DOCKER_HOST) at a running daemon.", id="refused"),
+    ],
+)
+def test_unix_socket_messages_word_for_word(error: BaseException, expected: str) -> None:
+    message = _unreachable_message(resolve_connection({"docker_host": UNIX}, {}), error)
+    assert message == f"Cannot reach the Docker daemon at {UNIX}: {expected}"
