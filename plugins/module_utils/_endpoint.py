@@ -41,10 +41,6 @@ class EndpointField:
     def name(self) -> str:
         return self.option.name
 
-    @property
-    def absent(self) -> t.Any:
-        return self.reported(None)
-
 
 def normalise_link(value: str) -> str:
     """'db' and 'db:db' mean the same link; '/db:/web/db' is how legacy links are reported."""
@@ -127,14 +123,11 @@ class Endpoint:
     addresses_unknown: bool = field(default=False, compare=False)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
-        return {key: _shown(getattr(self, key)) for key in self.given()}
-
-    def given(self) -> t.List[str]:
-        return [key for key in ENDPOINT_OPTIONS if getattr(self, key) is not None]
+        return {key: _shown(getattr(self, key)) for key in ENDPOINT_OPTIONS if getattr(self, key) is not None}
 
     def reported(self) -> "Endpoint":
         """The endpoint as inspect reports it after a connect with these settings: the ones not set have their absent value."""
-        return replace(self, **{spec.name: spec.absent for spec in ENDPOINT_FIELDS if getattr(self, spec.name) is None})
+        return replace(self, **{spec.name: spec.reported(None) for spec in ENDPOINT_FIELDS if getattr(self, spec.name) is None})
 
 
 ENDPOINT_FIELDS: t.Tuple[EndpointField, ...] = tuple(f.metadata["setting"] for f in fields(Endpoint) if "setting" in f.metadata)
@@ -240,7 +233,7 @@ def endpoint_differences(desired: Endpoint, actual: Endpoint, purge_aliases: boo
             continue
         # An address the engine cannot tell is taken as wanted.
         have = wanted if spec.compare == ADDRESS and actual.addresses_unknown else getattr(actual, spec.name)
-        have = spec.absent if have is None else have
+        have = spec.reported(None) if have is None else have
         differences += compare_values(spec.name, _shown(_target(spec, wanted, have, not purge_aliases)), _shown(have))
     return differences
 

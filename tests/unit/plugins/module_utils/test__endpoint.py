@@ -80,7 +80,7 @@ def test_normalised_links_are_equal(first: str, second: str) -> None:
 def test_desired_endpoint_nothing_given() -> None:
     endpoint = desired_endpoint({})
     assert endpoint == Endpoint()
-    assert endpoint.given() == []
+    assert endpoint.as_dict() == {}
     assert endpoint.as_dict() == {}
 
 
@@ -105,7 +105,7 @@ def test_desired_endpoint_normalises_every_field() -> None:
         gw_priority=10,
         mac_address="02:42:ac:11:00:02",
     )
-    assert endpoint.given() == list(ENDPOINT_OPTIONS)
+    assert list(endpoint.as_dict()) == list(ENDPOINT_OPTIONS)
     assert endpoint.as_dict()["aliases"] == ["api", "web"]
 
 
