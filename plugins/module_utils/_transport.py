@@ -36,35 +36,32 @@ class Address:
 
 def parse_docker_host(docker_host: str, uses_tls: bool) -> Address:
     """unix:///path, tcp://HOST[:PORT] (http:// and https:// too) or ssh://[USER@]HOST[:PORT]."""
+    def bad(problem: str) -> OptionError:
+        return OptionError(f"docker_host={docker_host!r}{problem}")
+
     scheme, _sep, rest = docker_host.partition("://")
     scheme = scheme.lower()
     if scheme == "unix":
         if not rest or rest == "/":
-            raise OptionError(f"docker_host={docker_host!r} names no socket; write it as unix:///path/to/docker.sock")
+            raise bad(" names no socket; write it as unix:///path/to/docker.sock")
         return Address("unix", path=rest)
     if scheme == "ssh":
         return Address("ssh", host=rest)
     if scheme == "npipe":
-        raise OptionError(f"docker_host={docker_host!r}: Windows named pipes are not supported; use tcp:// or ssh://")
+        raise bad(": Windows named pipes are not supported; use tcp:// or ssh://")
     if scheme not in ("tcp", "http", "https"):
-        raise OptionError(
-            f"docker_host={docker_host!r} has the scheme {scheme!r}; use unix:///path/to/docker.sock, "
-            "tcp://HOST:PORT or ssh://USER@HOST"
-        )
+        raise bad(f" has the scheme {scheme!r}; use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST")
     if scheme == "https" and not uses_tls:
-        raise OptionError(
-            f"docker_host={docker_host!r} asks for HTTPS; set validate_certs: true (with ca_path) or tls: true, "
-            "or write tcp://HOST:PORT"
-        )
+        raise bad(" asks for HTTPS; set validate_certs: true (with ca_path) or tls: true, or write tcp://HOST:PORT")
     parsed = urllib.parse.urlsplit(f"tcp://{rest}")
     if parsed.path not in ("", "/") or parsed.query or parsed.fragment:
-        raise OptionError(f"docker_host={docker_host!r} has a path; write it as tcp://HOST:PORT")
+        raise bad(" has a path; write it as tcp://HOST:PORT")
     try:
         port = parsed.port
     except ValueError:
-        raise OptionError(f"docker_host={docker_host!r} has no valid port; write it as tcp://HOST:PORT") from None
+        raise bad(" has no valid port; write it as tcp://HOST:PORT") from None
     if not parsed.hostname:
-        raise OptionError(f"docker_host={docker_host!r} names no host; write it as tcp://HOST:PORT")
+        raise bad(" names no host; write it as tcp://HOST:PORT")
     if port is None:
         port = 2376 if uses_tls else 2375
     return Address("https" if uses_tls else "http", host=parsed.hostname, port=port)
