@@ -309,6 +309,4 @@ def sdk_import_error(settings: ConnectionSettings) -> t.Optional[str]:
 
 def open_transport(settings: ConnectionSettings) -> t.Union[HttpTransport, SdkTransport]:
     address = parse_docker_host(settings.docker_host, settings.uses_tls)
-    if address.scheme == "ssh":
-        return SdkTransport(settings)
-    return HttpTransport(settings, address)
+    return SdkTransport(settings) if address.scheme == "ssh" else HttpTransport(settings, address)
