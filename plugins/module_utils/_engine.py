@@ -52,9 +52,6 @@ class Gap:
     reason: str
     fix: str
 
-    def message(self, engine: Engine, host: str) -> str:
-        return f"{self.value} is not supported by {engine.describe()} (the engine at {host}); {self.reason}. {self.fix}"
-
 
 # Podman 4.3.1 creates bridge and macvlan networks; ipvlan is refused, overlay needs a swarm.
 PODMAN_DRIVERS = ("bridge", "macvlan")
@@ -93,7 +90,6 @@ def podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
 
 
 def podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
-    """The given endpoint settings Podman lacks, as the endpoint table declares them."""
     given = endpoint.as_dict()
     return [Gap(spec.name, repr(given[spec.name]), reason, fix)
             for spec in ENDPOINT_FIELDS if given.get(spec.name)
@@ -105,7 +101,9 @@ def _refuse(gaps: t.Sequence[Gap], version_info: t.Callable[[], t.Mapping[str, t
     if gaps:
         engine = identify(version_info())
         if engine.flavour == PODMAN:
-            raise ValidationError(gaps[0].option, gaps[0].message(engine, host))
+            gap = gaps[0]
+            raise ValidationError(gap.option, f"{gap.value} is not supported by {engine.describe()} (the engine at {host}); "
+                                              f"{gap.reason}. {gap.fix}")
 
 
 def require_network_support(desired: NetworkState, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
