@@ -24,7 +24,6 @@ PODMAN = "podman"
 class Engine:
     product: str
     version: str
-    platform: str = ""
 
     @property
     def flavour(self) -> str:
@@ -36,11 +35,10 @@ class Engine:
 
 def identify(version_info: t.Mapping[str, t.Any]) -> Engine:
     """The engine behind a GET /version answer. Podman names itself in Components; Docker does not say 'Podman'."""
-    platform = str((version_info.get("Platform") or {}).get("Name") or "")
     for component in version_info.get("Components") or []:
         if str(component.get("Name")) == "Podman Engine":
-            return Engine("Podman", str(component.get("Version") or version_info.get("Version") or "unknown"), platform)
-    return Engine("Docker Engine", str(version_info.get("Version") or "unknown"), platform)
+            return Engine("Podman", str(component.get("Version") or version_info.get("Version") or "unknown"))
+    return Engine("Docker Engine", str(version_info.get("Version") or "unknown"))
 
 
 @dataclass(frozen=True)

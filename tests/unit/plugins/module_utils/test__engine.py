@@ -39,7 +39,7 @@ DOCKER_VERSION: t.Dict[str, t.Any] = {
     "Version": "20.10.24+dfsg1",
     "ApiVersion": "1.41",
 }
-PODMAN = Engine("Podman", "4.3.1", "linux/amd64/debian-12")
+PODMAN = Engine("Podman", "4.3.1")
 DOCKER = Engine("Docker Engine", "20.10.24+dfsg1")
 HOST = "unix:///run/podman/podman.sock"
 
@@ -50,7 +50,7 @@ HOST = "unix:///run/podman/podman.sock"
         pytest.param(PODMAN_VERSION, PODMAN, id="podman"),
         pytest.param(DOCKER_VERSION, DOCKER, id="docker"),
         pytest.param({"Platform": {"Name": "Docker Engine - Community"}, "Version": "27.3.1"},
-                     Engine("Docker Engine", "27.3.1", "Docker Engine - Community"), id="docker-ce-without-components"),
+                     Engine("Docker Engine", "27.3.1"), id="docker-ce-without-components"),
         pytest.param({}, Engine("Docker Engine", "unknown"), id="empty-answer"),
     ],
 )
