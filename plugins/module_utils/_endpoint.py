@@ -25,10 +25,7 @@ NAMES, ADDRESS = "names", "address"
 
 @dataclass(frozen=True)
 class EndpointField:
-    """option.api: its path in the connect body's EndpointConfig and in container inspect. desired validates the task's
-    value; reported normalises inspect's (reported(None): nothing reported). held: where Podman 4, which keeps no
-    configured settings, reports the value it holds. lacking: (engine flavour, reason, fix) per engine that drops it.
-    """
+    """One endpoint setting, declared once; docs/dev/options.md explains each attribute."""
 
     option: Option
     desired: t.Callable[[str, t.Any], t.Any]
