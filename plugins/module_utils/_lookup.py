@@ -10,7 +10,7 @@ import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import BUILTIN_NETWORKS, NEVER_DANGLING
-from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
+from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, option_string
 
 NETWORK_LIST_FILTERS = ("driver", "id", "label", "name", "scope", "type", "dangling")
 
@@ -51,8 +51,7 @@ def network_filters(filters: t.Optional[t.Mapping[str, t.Any]]) -> t.Dict[str, t
     for key, value in (filters or {}).items():
         if key not in NETWORK_LIST_FILTERS:
             raise ValidationError(f"filters.{key}", f"is not a network filter; use one of {', '.join(NETWORK_LIST_FILTERS)}")
-        values = value if isinstance(value, list) else [value]
-        strings = [str(item).lower() if isinstance(item, bool) else str(item) for item in values]
+        strings = [option_string(item) for item in (value if isinstance(value, list) else [value])]
         if key == "type" and any(v not in ("custom", "builtin") for v in strings):
             raise ValidationError("filters.type", f"{value!r} is not a network type; use custom or builtin")
         if key == "dangling" and any(v not in ("true", "false", "1", "0") for v in strings):
