@@ -76,9 +76,7 @@ def is_loopback_host(host: str) -> bool:
         address = ipaddress.ip_address(name)
     except ValueError:
         return False  # any other host name may resolve to an address others can reach
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped.is_loopback
-    return address.is_loopback
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback
 
 
 def plain_tcp_warning(settings: ConnectionSettings) -> t.Optional[str]:
