@@ -134,11 +134,9 @@ def swarm_services_using(client: DockerClient, network: t.Mapping[str, t.Any]) -
     except DockerError:
         return []  # not a manager: services are not visible here
     refs = {network.get("Id"), network.get("Name")}
-    return sorted(
-        str(s.get("Spec", {}).get("Name"))
-        for s in services
-        if any(n.get("Target") in refs for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or []))
-    )
+    return sorted(str(s.get("Spec", {}).get("Name")) for s in services
+                  if any(n.get("Target") in refs
+                         for n in (s.get("Spec", {}).get("TaskTemplate", {}).get("Networks") or [])))
 
 
 def inspect_container(client: DockerClient, reference: str) -> t.Optional[t.Dict[str, t.Any]]:

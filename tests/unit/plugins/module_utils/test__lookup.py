@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._client import DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     NETWORK_LIST_FILTERS,
     is_exact_match,
@@ -15,6 +16,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._lookup import (
     matches_dangling,
     matches_local_filters,
     network_filters,
+    swarm_services_using,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
@@ -143,3 +145,28 @@ def test_listed_name_keeps_the_name_podman_lists() -> None:
     assert listed_name(inspected, PODMAN_LIST[0]) == {**inspected, "Name": "bridge"}
     assert listed_name(PODMAN_LIST[1], PODMAN_LIST[1]) is PODMAN_LIST[1]
     assert listed_name({"Name": "other", "Id": "x"}, PODMAN_LIST[0]) == {"Name": "other", "Id": "x"}
+
+
+class _Services:
+    """A client whose GET /services answers services, or fails as on a node that is no manager."""
+
+    def __init__(self, services: t.Optional[t.List[t.Dict[str, t.Any]]]) -> None:
+        self.services = services
+
+    def get(self, path: str) -> t.Any:
+        assert path == "/services"
+        if self.services is None:
+            raise DockerError("This node is not a swarm manager.", status=503)
+        return self.services
+
+
+def _service(name: str, *targets: str) -> t.Dict[str, t.Any]:
+    return {"Spec": {"Name": name, "TaskTemplate": {"Networks": [{"Target": target} for target in targets]}}}
+
+
+def test_swarm_services_using() -> None:
+    network = {"Id": FULL_ID, "Name": "mesh", "Scope": "swarm"}
+    services = [_service("web", "mesh"), _service("api", FULL_ID, OTHER_ID), _service("db", OTHER_ID), {"Spec": {"Name": "bare"}}]
+    assert swarm_services_using(t.cast(t.Any, _Services(services)), network) == ["api", "web"]
+    assert swarm_services_using(t.cast(t.Any, _Services(None)), network) == []  # not a manager
+    assert swarm_services_using(t.cast(t.Any, _Services(services)), {**network, "Scope": "local"}) == []
