@@ -19,6 +19,7 @@ import threading
 import typing as t
 
 import pytest
+from ansible_collections.dockernet.core.plugins.module_utils import _transport
 from ansible_collections.dockernet.core.plugins.module_utils._client import request_target
 from ansible_collections.dockernet.core.plugins.module_utils._options import OptionError, resolve_connection
 from ansible_collections.dockernet.core.plugins.module_utils._transport import (
@@ -26,6 +27,7 @@ from ansible_collections.dockernet.core.plugins.module_utils._transport import (
     ClosedConnection,
     HttpTransport,
     is_loopback_host,
+    open_transport,
     parse_docker_host,
     plain_tcp_warning,
     sdk_import_error,
@@ -389,3 +391,10 @@ def test_a_task_without_tls_imports_neither_ssl_nor_http_client() -> None:
             "print([name for name in ('ssl', 'http.client', 'email') if name in sys.modules])")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_open_transport_speaks_http_itself_and_ssh_through_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_transport, "SdkTransport", lambda settings: ("sdk", settings.docker_host))
+    assert isinstance(open_transport(resolve_connection({"docker_host": "unix:///run/docker.sock"}, {})), HttpTransport)
+    assert isinstance(open_transport(resolve_connection({"docker_host": "tcp://192.0.2.10:2375"}, {})), HttpTransport)
+    assert open_transport(resolve_connection({"docker_host": "ssh://admin@192.0.2.10"}, {})) == ("sdk", "ssh://admin@192.0.2.10")
