@@ -205,7 +205,7 @@ def predict_reconnects(
             result.dropped_addresses.append({"container": kept.container_name, "addresses": outside})
         result.reconnected.append(kept.as_dict())
         if kept.running and not mac_survives_reconnect(kept.mac_address, kept.endpoint.ipv4_address, pinned):
-            result.changed_mac_addresses += [{"container": kept.container_name, "old": kept.mac_address, "new": None}]
+            result.changed_mac_addresses.append({"container": kept.container_name, "old": kept.mac_address, "new": None})
 
 
 @dataclass
@@ -240,7 +240,7 @@ class Recreate:
         name, attachments = self.result.name, self.attachments
         try:
             restored = create_network(client, comparable_actual(actual_from_inspect(self.old), self.target))
-        except DockerError as restore_exc:
+        except (DockerError, ValidationError) as restore_exc:  # as for the create: explain_refusal may name a field
             return DockerError(
                 f"recreating network {name!r} failed ({exc}), and restoring the old network failed too ({restore_exc}); "
                 f"the network is gone and its container(s) {', '.join(a.container_name for a in attachments) or '(none)'} "

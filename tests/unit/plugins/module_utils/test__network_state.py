@@ -178,3 +178,22 @@ def test_a_recreate_whose_create_is_refused_with_an_explained_error_restores_the
         apply(daemon, [result.plan])
     (restored,) = daemon.networks.values()
     assert restored["Driver"] == "bridge" and daemon.endpoints() == {("app", "web")}
+
+
+def test_a_recreate_whose_restore_is_refused_with_an_explained_error_says_the_network_is_gone(daemon: t.Any) -> None:
+    """The old network's re-create goes through explain_refusal too: its ValidationError still gives the full story."""
+    network = daemon.add_network("web", "10.1.0.0/24")
+    daemon.attach(daemon.add_container("app"), network, ["api"])
+    post = daemon.post
+
+    def refuse_every_create(path: str, body: t.Any = None, params: t.Any = None) -> t.Any:
+        if path == "/networks/create":
+            raise DockerError(f'plugin "{body["Driver"]}" not found', status=404)
+        return post(path, body, params)
+
+    daemon.post = refuse_every_create
+    desired = desired_from_params({"name": "web", "driver": "weird", "ipam_config": [{"subnet": "10.1.0.0/24"}]})
+    result = plan_present(daemon, desired)
+    gone = r"recreating network 'web' failed \(driver: .*\), and restoring the old network failed too \(driver: .*the network is gone"
+    with pytest.raises(DockerError, match=gone + r" and its container\(s\) app are disconnected"):
+        apply(daemon, [result.plan])
