@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 # PRIVATE to dockernet.core: may change in any release; do not import it from other collections.
-"""Argument specs that network, network_attachment and topology share, composed here so they cannot drift apart."""
+"""The network argument spec that network and topology share, and spec() to compose one (network_attachment's is
+in _attachment_state, with the request it describes)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,9 @@ import copy
 import typing as t
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Spec, argument_spec
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_TASK_OPTIONS
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_OPTIONS
 
 NETWORK_SPEC: Spec = argument_spec(NETWORK_OPTIONS)
-ATTACHMENT_SPEC: Spec = {
-    "container": {"type": "str", "required": True},
-    "network": {"type": "str", "required": True},
-    "state": {"type": "str", "choices": ["connected", "disconnected"], "default": "connected"},
-    "reconnect": {"type": "bool", "default": True},
-    "force": {"type": "bool", "default": False},
-    **argument_spec(ENDPOINT_TASK_OPTIONS),
-}
 # How the network module's `containers` list treats containers it does not name.
 CONTAINERS_MODES = ("exact", "append")
 

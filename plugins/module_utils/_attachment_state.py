@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._attach import attached_containers, connect, disconnect, network_ref
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient, DockerError, encode_filters
-from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
+from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference, Spec, argument_spec
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,
     ENDPOINT_FIELDS,
+    ENDPOINT_TASK_OPTIONS,
     MAC_ON_CONNECT_API,
     MEMBER_KEYS,
     Endpoint,
@@ -35,15 +36,23 @@ from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     reported_dns_names,
     without_daemon_names,
 )
-from ansible_collections.dockernet.core.plugins.module_utils._engine import require_endpoint_support
+from ansible_collections.dockernet.core.plugins.module_utils._engine import PODMAN, Gap, refuse_gaps
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import container_from_summary, inspect_container, inspect_network
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
 from ansible_collections.dockernet.core.plugins.module_utils._plan import Plan, Planned
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import DEFAULT_BRIDGE_OPTION, check_attachable
-from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry, predicted_attachment
+from ansible_collections.dockernet.core.plugins.module_utils._prediction import member_entry
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, normalise_address
 
 ATTACHMENT_STATES = ("connected", "disconnected")
+ATTACHMENT_SPEC: Spec = {
+    "container": {"type": "str", "required": True},
+    "network": {"type": "str", "required": True},
+    "state": {"type": "str", "choices": list(ATTACHMENT_STATES), "default": "connected"},
+    "reconnect": {"type": "bool", "default": True},
+    "force": {"type": "bool", "default": False},
+    **argument_spec(ENDPOINT_TASK_OPTIONS),
+}
 NO_CONTAINER = "no container named {!r} (names and full IDs only); create it first or fix the name"
 NO_SUBNET = "network {!r} has no user-configured subnet, so the daemon refuses static addresses; give the network an ipam_config"
 Network = t.Mapping[str, t.Any]
@@ -108,7 +117,7 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
     for option, version in ENDPOINT_API_REQUIREMENTS.items():
         if getattr(endpoint, option) is not None:
             client.require_api(option, version)
-    require_endpoint_support(endpoint, client.version_info, client.settings.docker_host)
+    refuse_gaps(podman_endpoint_gaps(endpoint), client.version_info, client.settings.docker_host)
     name = str(network.get("Name"))
     if network.get("Scope") == "swarm" and not network.get("Attachable"):
         raise ValidationError("network", f"{name!r} is a swarm-scoped network that is not attachable; recreate it with attachable: true")
@@ -149,6 +158,14 @@ def check_endpoint_fits(client: DockerClient, request: AttachmentRequest, networ
             raise ValidationError("links", f"container {target!r} is not on network {name!r}; connect it first or drop the link")
 
 
+def podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
+    """The endpoint settings the task gives that Podman lacks, from the lacking of their table entries."""
+    given = endpoint.as_dict()
+    return [Gap(spec.name, repr(given[spec.name]), reason, fix)
+            for spec in ENDPOINT_FIELDS if given.get(spec.name)
+            for engine, reason, fix in spec.lacking if engine == PODMAN]
+
+
 def static_addresses_held(client: DockerClient, network: t.Mapping[str, t.Any], container_id: str) -> t.Dict[str, str]:
     """Static addresses other containers on the network hold, running or not (address -> container name): the network
     lists running ones only, and the daemon lets a stopped container take a held address, failing when it starts.
@@ -185,6 +202,29 @@ def attachment_view(container: t.Mapping[str, t.Any], network: t.Mapping[str, t.
         "aliases": sorted(set(raw.get("Aliases") or []) - daemon_names(container)),
         "dns_names": reported_dns_names(raw),
         "settings": actual_endpoint(container, raw).as_dict(),
+    }
+
+
+def predicted_attachment(
+    container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, mac_address: t.Optional[str],
+) -> t.Dict[str, t.Any]:
+    """The `attachment` a connect with target would leave (attachment_view's once it ran): mac_address is the one it
+    keeps (None: the daemon picks one), addresses the static ones (the daemon picks the others).
+    """
+    settings = replace(target.reported(), mac_address=mac_address).as_dict()
+    if is_running(container):
+        settings.setdefault("mac_address", None)  # a running endpoint always has one, picked by the daemon
+    return {
+        "network": network_name,
+        "network_id": network_id,
+        "container": container_name(container),
+        "container_id": container.get("Id"),
+        "ipv4_address": target.ipv4_address,
+        "ipv6_address": target.ipv6_address,
+        "mac_address": mac_address,
+        "aliases": sorted(target.aliases or ()),
+        "dns_names": None,
+        "settings": settings,
     }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import ENGINE_IPAM_OPTIONS, NETWORK_FIELDS, NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError, option_string
 
@@ -87,14 +86,7 @@ def podman_network_gaps(desired: NetworkState) -> t.List[Gap]:
     return gaps
 
 
-def podman_endpoint_gaps(endpoint: Endpoint) -> t.List[Gap]:
-    given = endpoint.as_dict()
-    return [Gap(spec.name, repr(given[spec.name]), reason, fix)
-            for spec in ENDPOINT_FIELDS if given.get(spec.name)
-            for engine, reason, fix in spec.lacking if engine == PODMAN]
-
-
-def _refuse(gaps: t.Sequence[Gap], version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
+def refuse_gaps(gaps: t.Sequence[Gap], version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
     """Fail before sending anything when Podman cannot honour what the task gives (/version is asked only for gaps)."""
     if gaps:
         engine = identify(version_info())
@@ -105,11 +97,7 @@ def _refuse(gaps: t.Sequence[Gap], version_info: t.Callable[[], t.Mapping[str, t
 
 
 def require_network_support(desired: NetworkState, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
-    _refuse(podman_network_gaps(desired), version_info, host)
-
-
-def require_endpoint_support(endpoint: Endpoint, version_info: t.Callable[[], t.Mapping[str, t.Any]], host: str) -> None:
-    _refuse(podman_endpoint_gaps(endpoint), version_info, host)
+    refuse_gaps(podman_network_gaps(desired), version_info, host)
 
 
 def engine_facts(info: t.Mapping[str, t.Any], version_info: t.Mapping[str, t.Any], api_version: str) -> t.Dict[str, t.Any]:

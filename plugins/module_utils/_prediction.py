@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import copy
 import typing as t
-from dataclasses import replace
 
 from ansible_collections.dockernet.core.plugins.module_utils._compare import put
-from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint, container_name, is_running
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import pool_config
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NETWORK_FIELDS, NetworkState
 from ansible_collections.dockernet.core.plugins.module_utils._options import api_at_least
@@ -81,24 +79,3 @@ def with_members(network: t.Mapping[str, t.Any], joined: t.Mapping[str, t.Dict[s
     return {**network, "Containers": {**kept, **joined}}
 
 
-def predicted_attachment(
-    container: t.Mapping[str, t.Any], network_name: str, network_id: t.Optional[str], target: Endpoint, mac_address: t.Optional[str],
-) -> t.Dict[str, t.Any]:
-    """The `attachment` a connect with target would leave: mac_address is the one it keeps (None: the daemon picks one),
-    addresses the static ones (the daemon picks the others).
-    """
-    settings = replace(target.reported(), mac_address=mac_address).as_dict()
-    if is_running(container):
-        settings.setdefault("mac_address", None)  # a running endpoint always has one, picked by the daemon
-    return {
-        "network": network_name,
-        "network_id": network_id,
-        "container": container_name(container),
-        "container_id": container.get("Id"),
-        "ipv4_address": target.ipv4_address,
-        "ipv6_address": target.ipv6_address,
-        "mac_address": mac_address,
-        "aliases": sorted(target.aliases or ()),
-        "dns_names": None,
-        "settings": settings,
-    }

@@ -28,8 +28,9 @@ from ansible_collections.dockernet.core.plugins.module_utils._client import Dock
 from ansible_collections.dockernet.core.plugins.module_utils._compare import first_overlap
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import endpoint_settings
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference, inspect_container
+from ansible_collections.dockernet.core.plugins.module_utils._network_create import NetworkResult
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import NetworkState, check_name, desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult, plan_absent, plan_present
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent, plan_present
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply, named
 from ansible_collections.dockernet.core.plugins.module_utils._predefined import ALWAYS_PREDEFINED, PREDEFINED_BY_NAME, predefined_entry, refusal
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError

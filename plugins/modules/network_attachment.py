@@ -257,8 +257,8 @@ network:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, spec
-from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import plan_attachment, request_from_params
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import spec
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ATTACHMENT_SPEC, plan_attachment, request_from_params
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validated
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply

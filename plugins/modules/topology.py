@@ -202,7 +202,8 @@ summary:
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC, NETWORK_SPEC
+from ansible_collections.dockernet.core.plugins.module_utils._argspec import NETWORK_SPEC
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ATTACHMENT_SPEC
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerClient
 from ansible_collections.dockernet.core.plugins.module_utils._common import argument_spec, run, validate_items, validated
 from ansible_collections.dockernet.core.plugins.module_utils._topology import apply_outcome, plan, topology_from_params

@@ -11,7 +11,7 @@ import typing as t
 
 import pytest
 import yaml
-from ansible_collections.dockernet.core.plugins.module_utils._argspec import ATTACHMENT_SPEC
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import ATTACHMENT_SPEC
 from ansible_collections.dockernet.core.plugins.module_utils._compare import Difference
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import (
     ENDPOINT_API_REQUIREMENTS,

@@ -8,13 +8,13 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import podman_endpoint_gaps
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import ENDPOINT_FIELDS, Endpoint, desired_endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._engine import (
     Engine,
     identify,
-    podman_endpoint_gaps,
     podman_network_gaps,
-    require_endpoint_support,
+    refuse_gaps,
     require_network_support,
 )
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
@@ -129,7 +129,7 @@ def test_version_is_asked_only_when_it_matters() -> None:
         return PODMAN_VERSION
 
     require_network_support(network(internal=True, ipam_config=[{"subnet": "10.1.0.0/24"}]), version, HOST)
-    require_endpoint_support(desired_endpoint({"aliases": ["web"], "ipv4_address": "10.1.0.5"}), version, HOST)
+    refuse_gaps(podman_endpoint_gaps(desired_endpoint({"aliases": ["web"], "ipv4_address": "10.1.0.5"})), version, HOST)
     assert asked == []
     require_network_support(network(attachable=True), lambda: DOCKER_VERSION, HOST)  # Docker honours it
 
@@ -145,9 +145,9 @@ def test_version_is_asked_only_when_it_matters() -> None:
 def test_podman_endpoint_gaps(params: t.Dict[str, t.Any], option: str) -> None:
     endpoint = desired_endpoint(params)
     assert [g.option for g in podman_endpoint_gaps(endpoint)] == [option]
-    require_endpoint_support(endpoint, lambda: DOCKER_VERSION, HOST)  # Docker honours it
+    refuse_gaps(podman_endpoint_gaps(endpoint), lambda: DOCKER_VERSION, HOST)  # Docker honours it
     with pytest.raises(ValidationError, match=f"^{option}: .* is not supported by Podman 4.3.1"):
-        require_endpoint_support(endpoint, lambda: PODMAN_VERSION, HOST)
+        refuse_gaps(podman_endpoint_gaps(endpoint), lambda: PODMAN_VERSION, HOST)
 
 
 def test_endpoint_without_gaps() -> None:

@@ -5,24 +5,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._attach import Attachment
 from ansible_collections.dockernet.core.plugins.module_utils._client import DockerError
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
+from ansible_collections.dockernet.core.plugins.module_utils._network_create import NetworkResult, allocated, create_network, explain_refusal
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import desired_from_params
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import (
-    NetworkResult,
-    allocated,
-    create_network,
-    explain_refusal,
-    plan_absent,
-    plan_present,
-    predict_reconnects,
-    reconnect_plan,
-)
+from ansible_collections.dockernet.core.plugins.module_utils._network_state import plan_absent, plan_present
 from ansible_collections.dockernet.core.plugins.module_utils._plan import apply
+from ansible_collections.dockernet.core.plugins.module_utils._recreate import predict_reconnects, reconnect_plan
 from ansible_collections.dockernet.core.plugins.module_utils._validation import ValidationError
 
 T = t.TypeVar("T")
@@ -120,7 +116,7 @@ def test_an_engine_without_ipv6_pools_names_enable_ipv6(params: t.Dict[str, t.An
 
 def test_a_created_swarm_network_is_returned_once_the_manager_allocated_it(daemon: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Docker 26.1 shows a new swarm network with no driver, pools or options for a moment."""
-    monkeypatch.setattr("ansible_collections.dockernet.core.plugins.module_utils._network_state.RACE_WAIT_SECONDS", 0)
+    monkeypatch.setattr("ansible_collections.dockernet.core.plugins.module_utils._network_create.RACE_WAIT_SECONDS", 0)
     answers = iter([{"Id": "s1", "Name": "ov", "Scope": "swarm", "Driver": "", "IPAM": {"Config": None}}] * 2)
     allocated_network = {"Id": "s1", "Name": "ov", "Scope": "swarm", "Driver": "overlay", "IPAM": {"Config": [{"Subnet": "10.0.1.0/24"}]}}
     monkeypatch.setattr(daemon, "get", lambda path, params=None: next(answers, allocated_network))
@@ -197,3 +193,13 @@ def test_a_recreate_whose_restore_is_refused_with_an_explained_error_says_the_ne
     gone = r"recreating network 'web' failed \(driver: .*\), and restoring the old network failed too \(driver: .*the network is gone"
     with pytest.raises(DockerError, match=gone + r" and its container\(s\) app are disconnected"):
         apply(daemon, [result.plan])
+
+
+def test_a_plain_network_task_loads_no_attachment_code() -> None:
+    # AnsiballZ compiles every file a task imports again on every task: the endpoint table, the attachment calls and the
+    # recreate are loaded only by a task that recreates or removes a network, or manages containers.
+    code = ("import sys, ansible_collections.dockernet.core.plugins.modules.network; "
+            "print(sorted(name for name in sys.modules if name.endswith(('._attach', '._endpoint', '._attachment_state', "
+            "'._recreate', '._topology'))))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+from ansible_collections.dockernet.core.plugins.module_utils._attachment_state import predicted_attachment
 from ansible_collections.dockernet.core.plugins.module_utils._endpoint import Endpoint
 from ansible_collections.dockernet.core.plugins.module_utils._network_compare import network_differences
 from ansible_collections.dockernet.core.plugins.module_utils._network_spec import (
@@ -18,7 +19,6 @@ from ansible_collections.dockernet.core.plugins.module_utils._network_spec impor
 )
 from ansible_collections.dockernet.core.plugins.module_utils._prediction import (
     member_entry,
-    predicted_attachment,
     predicted_network,
     predicted_pools,
     with_members,

@@ -8,7 +8,7 @@ import typing as t
 
 import pytest
 from ansible_collections.dockernet.core.plugins.module_utils._lookup import containers_by_reference
-from ansible_collections.dockernet.core.plugins.module_utils._network_state import NetworkResult
+from ansible_collections.dockernet.core.plugins.module_utils._network_create import NetworkResult
 from ansible_collections.dockernet.core.plugins.module_utils._topology import (
     TOPOLOGY_LABEL,
     _after_reconnect,
