@@ -77,5 +77,3 @@ def with_members(network: t.Mapping[str, t.Any], joined: t.Mapping[str, t.Dict[s
     members = (network.get("Containers") or {}).items()
     kept = {key: entry for key, entry in members if key not in gone and (entry or {}).get("Name") not in gone}
     return {**network, "Containers": {**kept, **joined}}
-
-
