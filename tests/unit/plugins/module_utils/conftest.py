@@ -5,13 +5,17 @@
 
 It stands in for DockerClient (get/post/delete/require_api) and records every request as
 "METHOD /path", so tests can assert how many requests an operation needs. Only what the tests
-use is modelled: bridge networks, containers and their endpoints.
+use is modelled: bridge networks, containers and their endpoints. And loaded_by_import: what a
+fresh interpreter, as each task is, loads with one module.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 import types
 import typing as t
 
@@ -164,3 +168,14 @@ class FakeDaemon:
 @pytest.fixture
 def daemon() -> FakeDaemon:
     return FakeDaemon()
+
+
+@pytest.fixture
+def loaded_by_import() -> t.Callable[[str], t.Set[str]]:
+    """The names in sys.modules of a fresh interpreter once it imported the module (each task is a fresh process)."""
+    def loaded(module: str) -> t.Set[str]:
+        code = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        return set(json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout))
+
+    return loaded

@@ -5,9 +5,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import typing as t
 
 import pytest
@@ -195,11 +192,8 @@ def test_a_recreate_whose_restore_is_refused_with_an_explained_error_says_the_ne
         apply(daemon, [result.plan])
 
 
-def test_a_plain_network_task_loads_no_attachment_code() -> None:
+def test_a_plain_network_task_loads_no_attachment_code(loaded_by_import: t.Callable[[str], t.Set[str]]) -> None:
     # AnsiballZ compiles every file a task imports again on every task: the endpoint table, the attachment calls and the
     # recreate are loaded only by a task that recreates or removes a network, or manages containers.
-    code = ("import sys, ansible_collections.dockernet.core.plugins.modules.network; "
-            "print(sorted(name for name in sys.modules if name.endswith(('._attach', '._endpoint', '._attachment_state', "
-            "'._recreate', '._topology'))))")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    loaded = loaded_by_import("ansible_collections.dockernet.core.plugins.modules.network")
+    assert sorted(name for name in loaded if name.endswith(("._attach", "._endpoint", "._attachment_state", "._recreate", "._topology"))) == []
